@@ -1,0 +1,36 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrations-check install
+
+# The virtualenv is rebuilt whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DEBUG=on $(BIN)/python manage.py migrate --no-input
+	DEBUG=on $(BIN)/python manage.py seed_demo
+	@echo "To sign in to /admin/, create a first superuser: DEBUG=on $(BIN)/python manage.py createsuperuser"
+	DEBUG=on $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install migrations-check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,0 +1,38 @@
+"""The reaction bar as the page and the JSON callers see it."""
+
+from django.conf import settings
+
+from comments.services import reaction_counts, readers_reactions
+
+
+def short_count(n):
+    """1234 -> '1.2K', 2500000 -> '2.5M'; small numbers as they are."""
+    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
+        if n >= size:
+            if n < 10 * size:
+                return f"{n / size:.1f}".removesuffix(".0") + suffix
+            return f"{n // size}{suffix}"
+    return str(n)
+
+
+def reaction_bar(*, article, reader_id):
+    counts = reaction_counts(article)
+    mine = readers_reactions(article, reader_id)
+    return [
+        {
+            "key": key,
+            "emoji": emoji,
+            "label": label,
+            "count": counts[key],
+            "count_display": short_count(counts[key]),
+            "mine": key in mine,
+        }
+        for key, emoji, label in settings.REACTIONS
+    ]
+
+
+def reaction_state(*, article, reader_id):
+    """The JSON the reactions URL answers: every key's count and the reader's own keys."""
+    counts = reaction_counts(article)
+    mine = readers_reactions(article, reader_id)
+    return {"counts": counts, "mine": [key for key in counts if key in mine]}
