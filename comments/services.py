@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 
 from comments.models import Reaction, ReactionCount
 
@@ -59,3 +59,18 @@ def _increment_count(*, article, emoji):
     except IntegrityError:
         # Another reader's first reaction of this kind created the row meanwhile.
         counter.update(count=F("count") + 1)
+
+
+def recount_reactions(*, article):
+    """Rebuild the article's running totals from its reaction rows."""
+    with transaction.atomic():
+        ReactionCount.objects.filter(article=article).delete()
+        totals = (
+            Reaction.objects.filter(article=article)
+            .values("emoji")
+            .annotate(n=Count("id"))
+            .values_list("emoji", "n")
+        )
+        ReactionCount.objects.bulk_create(
+            ReactionCount(article=article, emoji=emoji, count=n) for emoji, n in totals
+        )

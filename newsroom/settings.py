@@ -139,3 +139,8 @@ LOGGING = {
 
 READER_COOKIE_NAME = "reader"
 READER_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
+
+# Reaction toggles allowed per window (seconds), per reader and per client address.
+REACTION_RATE_LIMIT_PER_READER = env.int("REACTION_RATE_LIMIT_PER_READER", default=60)
+REACTION_RATE_LIMIT_PER_ADDRESS = env.int("REACTION_RATE_LIMIT_PER_ADDRESS", default=60)
+REACTION_RATE_WINDOW = env.int("REACTION_RATE_WINDOW", default=60)

@@ -41,5 +41,6 @@ def html(response):
 
 
 def assert_no_axe_violations(axe, page):
+    """axe-core runs as a script in the page: the page needs JavaScript enabled."""
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()

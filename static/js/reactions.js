@@ -77,9 +77,15 @@
       credentials: "same-origin",
     })
       .then(function (response) {
+        var isJson = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
+        if (!isJson) {
+          throw new Error(response.status === 403
+            ? "Please reload the page and try again."
+            : "Please try again.");
+        }
         return response.json().then(function (data) {
           if (!response.ok) {
-            throw new Error(data.error || "Your reaction could not be saved.");
+            throw new Error(data.error || "Please try again.");
           }
           return data;
         });
@@ -92,7 +98,7 @@
         pending.delete(key);
         render(button, before.count, before.pressed);
         status.textContent = "Sorry — your reaction was not saved. " +
-          (error && error.message ? error.message : "Please try again.");
+          (error instanceof TypeError ? "Check your connection and try again." : error.message);
       });
   });
 })();
