@@ -1,11 +1,11 @@
 from django import template
 
-from articles.seo import json_ld_script
+from articles import seo
 
 register = template.Library()
 
 
 @register.filter
-def json_ld(data):
-    """{{ data|json_ld }}: the data as a safe <script type="application/ld+json">."""
-    return json_ld_script(data)
+def json_ld_script(data):
+    """{{ data|json_ld_script }}: the data in a safe <script type="application/ld+json">."""
+    return seo.json_ld_script(data)
