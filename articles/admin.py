@@ -1,31 +1,43 @@
 from django.contrib import admin
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
-from articles.models import Article
-from comments.models import ReactionCount
+from articles.models import Article, Section
 
 
-def reaction_total_subquery():
-    totals = (
-        ReactionCount.objects.filter(article=OuterRef("pk"))
-        .values("article")
-        .annotate(total=Sum("count"))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=IntegerField()), 0)
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, section):
+        return section.article_count
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "comments_mode", "reaction_total"]
-    list_filter = ["status", "comments_mode"]
+    list_display = [
+        "title",
+        "section",
+        "status",
+        "published_at",
+        "comments_mode",
+        "reaction_total",
+    ]
+    list_filter = ["status", "section", "comments_mode"]
+    list_select_related = ["section"]
     search_fields = ["title", "standfirst"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     fields = [
         "title",
         "slug",
+        "section",
         "standfirst",
         "byline",
         "body",
@@ -35,7 +47,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(reaction_total=reaction_total_subquery())
+        return super().get_queryset(request).with_response_counts()
 
     @admin.display(description="Reactions", ordering="reaction_total")
     def reaction_total(self, article):

@@ -1,15 +1,89 @@
-from django.db import models
-from django.db.models import Q
+import html
+import re
+
+from django.db import connections, models
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
+from articles import search
 from articles.markdown import render_markdown
+
+
+class Section(models.Model):
+    """A part of the paper (World, Politics…) that articles may belong to."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One sentence for search engines and the page."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="section_slug_unique"),
+            models.UniqueConstraint(fields=["name"], name="section_name_unique"),
+            models.CheckConstraint(condition=~Q(slug=""), name="section_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="section_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and its publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_response_counts(self):
+        """Each article's approved comments and reaction total, as two subqueries.
+
+        One query whatever the number of articles: no join multiplies the rows, and the
+        sums come from the per-kind running totals the reactions service keeps.
+        """
+        # The comments app builds on this one: import its models when the query is built.
+        from comments.models import Comment, ReactionCount
+
+        comments = (
+            Comment.objects.approved()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        reactions = (
+            ReactionCount.objects.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Sum("count"))
+            .values("n")
+        )
+        return self.annotate(
+            comment_count=Coalesce(Subquery(comments), 0),
+            reaction_total=Coalesce(Subquery(reactions), 0),
+        )
+
+    def search(self, terms):
+        """Articles matching the reader's words in their title, standfirst or body.
+
+        PostgreSQL: full-text search ranked by relevance (the title weighs most), served
+        by the GIN index `article_search_idx`. Elsewhere (SQLite): a case-insensitive
+        substring match on the three fields, newest first.
+        """
+        if connections[self.db].vendor == "postgresql":
+            return search.full_text(self, terms)
+        return self.filter(
+            Q(title__icontains=terms) | Q(standfirst__icontains=terms) | Q(body__icontains=terms)
+        )
 
 
 class Article(models.Model):
@@ -32,6 +106,15 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     comments_mode = models.CharField(
         max_length=10, choices=CommentsMode, default=CommentsMode.PRE_MODERATED
+    )
+    section = models.ForeignKey(
+        Section,
+        # A section that still holds articles cannot be deleted: its articles would
+        # silently lose their section link, page and sitemap entry. Move them first.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,6 +144,13 @@ class Article(models.Model):
                 name="article_published_idx",
                 condition=Q(status="published"),
             ),
+            models.Index(
+                fields=["section", "-published_at"],
+                name="article_section_published_idx",
+                condition=Q(status="published"),
+            ),
+            # On PostgreSQL, migration 0003 adds the full-text GIN index
+            # `article_search_idx` (see articles/search.py); SQLite has no such index.
         ]
 
     def __str__(self):
@@ -74,6 +164,26 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def modified_at(self):
+        """When the public version last changed: never before its publication."""
+        if self.published_at and self.published_at > self.updated_at:
+            return self.published_at
+        return self.updated_at
+
+    @property
+    def summary(self):
+        """One line for search engines, feeds and share sheets: the standfirst, or failing
+        that the start of the body."""
+        if self.standfirst:
+            return self.standfirst
+        return Truncator(html.unescape(strip_tags(self.body_html))).words(30)
+
+    @property
+    def author_name(self):
+        """The byline without its leading "By", for structured data."""
+        return re.sub(r"^by\s+", "", self.byline.strip(), flags=re.IGNORECASE)
 
     @property
     def comments_closed(self):

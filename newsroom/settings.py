@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "articles",
     "comments",
 ]
@@ -54,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsroom.context_processors.site",
             ],
         },
     },
@@ -116,6 +119,13 @@ STORAGES = {
 }
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+
+# The site's public address, e.g. https://news.example.org: canonical links, og:url,
+# share links, feeds, the sitemap and robots.txt build absolute URLs on it. Unset: they
+# are built from each request's scheme and host.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must start with https:// or http://")
 
 # The reaction bar: (key, emoji, label), in the order the bar shows them.
 REACTIONS = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
 ]

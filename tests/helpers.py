@@ -5,7 +5,7 @@ from datetime import timedelta
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
 
 SEED_SLUG = "new-revelations-on-assads-final-24-hours-in-syria"
 SEED_TITLE = "New Revelations On Assad’s Final 24 Hours In Syria"
@@ -34,6 +34,42 @@ def make_article(*, publish_in=timedelta(hours=-1), **fields):
         "published_at": timezone.now() + publish_in,
     }
     return Article.objects.create(**{**defaults, **fields})
+
+
+def make_section(*, name="World", slug=None, **fields):
+    return Section.objects.create(name=name, slug=slug or name.lower(), **fields)
+
+
+def make_articles(count, *, prefix="story", **fields):
+    """`count` published articles, the first the newest, an hour apart."""
+    return [
+        make_article(
+            title=f"{prefix.title()} number {i}",
+            slug=f"{prefix}-{i}",
+            publish_in=timedelta(hours=-(i + 1)),
+            **fields,
+        )
+        for i in range(count)
+    ]
+
+
+def add_comments(article, *, approved=0, pending=0, rejected=0):
+    from comments.models import Comment
+
+    for status, count in (("approved", approved), ("pending", pending), ("rejected", rejected)):
+        for i in range(count):
+            Comment.objects.create(
+                article=article, name=f"Reader {i}", body=f"A {status} comment.", status=status
+            )
+
+
+def add_reactions(article, *, readers, emoji=("smile",)):
+    """Each of `readers` readers taps each kind in `emoji`, through the real service."""
+    from comments.services import toggle_reaction
+
+    for reader in range(readers):
+        for key in emoji:
+            toggle_reaction(article=article, reader_id=f"{reader:048x}", emoji=key)
 
 
 def html(response):

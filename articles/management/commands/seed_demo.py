@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.text import slugify
 
-from articles.models import Article
+from articles.models import Article, Section
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -20,22 +21,37 @@ def read_demo_article(path):
         "byline": fields["Byline"],
         "published_at": datetime.fromisoformat(fields["Published"]),
         "body": body.strip() + "\n",
+        "section": fields.get("Section", ""),
     }
+
+
+def _demo_section(name):
+    """The section called `name`, created if missing (an editor may have changed its slug)."""
+    section = Section.objects.filter(name=name).first()
+    if section is None:
+        section, _ = Section.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    return section
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo articles (the seed page). Safe to run again: an article already "
-        "there is left as it is."
+        "Load the demo articles (the seed page) and their sections. Safe to run again: an "
+        "article already there is left as it is, except that one without a section is put "
+        "in its demo section."
     )
 
     def handle(self, *args, **options):
         for path in sorted(DEMO_DIR.glob("*.md")):
             data = read_demo_article(path)
+            section_name = data.pop("section")
             with transaction.atomic():
+                section = _demo_section(section_name) if section_name else None
                 article, created = Article.objects.get_or_create(
                     slug=data.pop("slug"),
-                    defaults={**data, "status": Article.Status.PUBLISHED},
+                    defaults={**data, "section": section, "status": Article.Status.PUBLISHED},
                 )
+                if not created and article.section_id is None and section is not None:
+                    article.section = section
+                    article.save(update_fields=["section", "updated_at"])
             verb = "Created" if created else "Already there:"
             self.stdout.write(f"{verb} {article.title!r} at {article.get_absolute_url()}")
