@@ -1,11 +1,18 @@
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from articles.views import render_article
 from comments import services
+from comments.clients import request_address_hash
+from comments.forms import CommentForm, FlagForm
+from comments.models import Comment, Flag
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
+from comments.threads import thread_page
 
 
 def _wants_json(request):
@@ -48,6 +55,158 @@ def reactions(request, slug):
     else:
         response = redirect(article.get_absolute_url() + "#reactions", permanent=False)
         response.status_code = 303
+    if new_reader:
+        remember_reader(response, reader_id)
+    return response
+
+
+# Comments ------------------------------------------------------------------------------
+
+COMMENT_PENDING_MESSAGE = "Thanks — your comment is awaiting moderation"
+COMMENT_PUBLISHED_MESSAGE = "Your comment is published"
+FORM_ERROR_MESSAGE = "Your comment was not posted: please correct what is marked below."
+REPORTED_MESSAGE = "Reported — thank you"
+ALREADY_REPORTED_MESSAGE = "You have already reported this comment: thank you."
+REPORT_REFUSED_MESSAGE = "You can no longer report comments on this site."
+
+
+def _see_other(url):
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+def _comment_url(*, article, comment, reader_id, anchor=None):
+    page = thread_page(comment=comment, reader_id=reader_id)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{article.get_absolute_url()}{query}#{anchor or f'comment-{comment.pk}'}"
+
+
+def _refused(request, *, article, refusal, form=None):
+    if _wants_json(request):
+        response = JsonResponse({"error": refusal.message}, status=refusal.status)
+    else:
+        if form is not None:
+            form.add_error(None, refusal.message)
+        response = render_article(
+            request,
+            article,
+            comment_form=form,
+            comments_error=None if form is not None else refusal.message,
+            status=refusal.status,
+        )
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_POST
+def post_comment(request, slug):
+    """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    reader_id = reader_id_from_request(request)
+    ip_hash = request_address_hash(request)
+    try:
+        services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
+    except services.CommentRefused as refusal:
+        return _refused(request, article=article, refusal=refusal)
+
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": FORM_ERROR_MESSAGE, "errors": form.errors.get_json_data()}, status=400
+            )
+        return render_article(request, article, comment_form=form, status=400)
+
+    new_reader = reader_id is None
+    if new_reader:
+        reader_id = new_reader_id()
+    data = form.cleaned_data
+    try:
+        comment = services.submit_comment(
+            article=article,
+            reader_id=reader_id,
+            ip_hash=ip_hash,
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            parent=data["parent"],
+            honeypot=data["website"],
+        )
+    except services.CommentRefused as refusal:
+        return _refused(request, article=article, refusal=refusal, form=form)
+
+    published = comment.status == Comment.Status.APPROVED
+    message = COMMENT_PUBLISHED_MESSAGE if published else COMMENT_PENDING_MESSAGE
+    url = _comment_url(article=article, comment=comment, reader_id=reader_id)
+    if _wants_json(request):
+        response = JsonResponse(
+            {
+                "id": comment.pk,
+                "status": "published" if published else "awaiting moderation",
+                "message": message,
+                "url": url,
+            },
+            status=201,
+        )
+    else:
+        messages.success(request, message)
+        response = _see_other(url)
+    if new_reader:
+        remember_reader(response, reader_id)
+    return response
+
+
+@require_POST
+def flag(request, pk):
+    """A reader reports a comment, once; enough reports send it back to the queue."""
+    comment = get_object_or_404(
+        Comment.objects.filter(article__in=Article.objects.published()).select_related("article"),
+        pk=pk,
+    )
+    article = comment.article
+    reader_id = reader_id_from_request(request)
+    ip_hash = request_address_hash(request)
+    if comment.status != Comment.Status.APPROVED and not (
+        reader_id and Flag.objects.filter(comment=comment, reader_id=reader_id).exists()
+    ):
+        raise Http404("No comment to report here.")
+    if services.is_banned(reader_id=reader_id, ip_hash=ip_hash):
+        refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
+        return _refused(request, article=article, refusal=refusal)
+
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        message = form.errors["reason"][0]
+        if _wants_json(request):
+            return JsonResponse({"error": message}, status=400)
+        return render_article(request, article, comments_error=message, status=400)
+
+    new_reader = reader_id is None
+    if new_reader:
+        reader_id = new_reader_id()
+    result = services.flag_comment(
+        comment=comment, reader_id=reader_id, ip_hash=ip_hash, reason=form.cleaned_data["reason"]
+    )
+    message = REPORTED_MESSAGE if result.created else ALREADY_REPORTED_MESSAGE
+    if _wants_json(request):
+        response = JsonResponse(
+            {
+                "reported": True,
+                "created": result.created,
+                "hidden": result.hidden,
+                "message": message,
+            }
+        )
+    else:
+        messages.success(request, message)
+        anchor = None
+        if result.hidden:
+            anchor = f"comment-{comment.parent_id}" if comment.parent_id else "comment-list"
+        response = _see_other(
+            _comment_url(article=article, comment=comment, reader_id=reader_id, anchor=anchor)
+        )
     if new_reader:
         remember_reader(response, reader_id)
     return response

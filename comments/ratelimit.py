@@ -1,0 +1,61 @@
+"""Fixed-window rate limits through Django's cache (Redis in production, shared by all
+app servers; the local-memory cache otherwise)."""
+
+import contextlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Exceeded:
+    count: int
+    seconds: int
+    retry_after: int
+
+    @property
+    def window(self):
+        return describe_seconds(self.seconds)
+
+
+def describe_seconds(seconds):
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % size == 0:
+            n = seconds // size
+            return f"a {unit}" if n == 1 and unit != "hour" else f"{n} {unit}{'s' * (n != 1)}"
+    return f"{seconds} seconds"
+
+
+def _incr(key, timeout):
+    for _attempt in range(3):
+        cache.add(key, 0, timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:
+            continue  # the key expired between add and incr: start its window again
+    raise RuntimeError(f"rate limit counter {key} could not be incremented")
+
+
+def hit(*, scope, identities, limits):
+    """Count one action for every identity; None if all are within every limit.
+
+    Otherwise nothing is counted and the first limit exceeded is returned. Counting first
+    and undoing on refusal keeps concurrent requests from slipping past a limit together.
+    """
+    now = time.time()
+    counted = []
+    exceeded = None
+    for identity in filter(None, identities):
+        for count, seconds in limits:
+            bucket = int(now // seconds)
+            key = f"ratelimit:{scope}:{identity}:{seconds}:{bucket}"
+            counted.append(key)
+            if _incr(key, seconds) > count and exceeded is None:
+                retry_after = max(1, int((bucket + 1) * seconds - now))
+                exceeded = Exceeded(count=count, seconds=seconds, retry_after=retry_after)
+    if exceeded is not None:
+        for key in counted:
+            with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
+                cache.decr(key)
+    return exceeded
