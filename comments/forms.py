@@ -91,7 +91,7 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = ReaderEmailField(
-        label="Email",
+        label="Email (optional)",
         required=False,
         max_length=EMAIL_MAX_LENGTH,
         help_text="Optional. Never shown: only our moderators see it.",
@@ -115,8 +115,13 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(
         required=False,
         min_value=1,
+        max_value=2**63 - 1,  # beyond a bigint, PostgreSQL would refuse the query
         widget=forms.HiddenInput,
-        error_messages={"invalid": "The comment you reply to is unknown."},
+        error_messages={
+            "invalid": "The comment you reply to is unknown.",
+            "min_value": "The comment you reply to is unknown.",
+            "max_value": "The comment you reply to is unknown.",
+        },
     )
 
     def __init__(self, *args, article, **kwargs):
