@@ -94,7 +94,7 @@ class CommentForm(forms.Form):
         label="Email (optional)",
         required=False,
         max_length=EMAIL_MAX_LENGTH,
-        help_text="Optional. Never shown: only our moderators see it.",
+        help_text="Never shown: only our moderators see it.",
         error_messages={"invalid": "Enter a valid email address, or leave it empty."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

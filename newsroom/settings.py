@@ -153,6 +153,6 @@ COMMENTS_RATE_LIMITS = [
 # Top-level threads per page of the comment list.
 COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 # Client addresses are kept only as an HMAC under this key (rotating it forgets them).
-ADDRESS_HASH_KEY = env.str("ADDRESS_HASH_KEY", default=SECRET_KEY)
+ADDRESS_HASH_KEY = env.str("ADDRESS_HASH_KEY", default="") or SECRET_KEY
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
