@@ -47,7 +47,8 @@ class ReaderTextField(forms.CharField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
-REPLY_FIELDS = ("id", "name", "status", "parent__id", "parent__name", "parent__status")
+REPLY_FIELDS = ("id", "article_id", "created_at", "name", "status", "parent__id")
+REPLY_PARENT_FIELDS = ("parent__article_id", "parent__created_at", "parent__name", "parent__status")
 
 
 def _can_reply_to(comment):
@@ -60,7 +61,7 @@ def find_reply_target(*, article, pk):
     target = (
         Comment.objects.filter(pk=pk, article=article)
         .select_related("parent")
-        .only(*REPLY_FIELDS)
+        .only(*REPLY_FIELDS, *REPLY_PARENT_FIELDS)
         .first()
     )
     return target if target is not None and _can_reply_to(target) else None
@@ -161,7 +162,7 @@ class CommentForm(forms.Form):
         target = (
             Comment.objects.filter(pk=parent_id, article=self.article)
             .select_related("parent")
-            .only(*REPLY_FIELDS)
+            .only(*REPLY_FIELDS, *REPLY_PARENT_FIELDS)
             .first()
         )
         if target is None:

@@ -193,3 +193,13 @@ def test_the_form_sits_under_the_list_with_labelled_fields(client, article, mode
     assert honeypot.find_parent(attrs={"aria-hidden": "true"})
     assert honeypot["tabindex"] == "-1"
     assert form.find("button", type="submit").get_text(strip=True) == "Post comment"
+
+
+def test_posting_costs_a_bounded_number_of_queries(client, article, django_assert_max_num_queries):
+    root = make_comment(article)
+    # Ban checks, the article locked, the duplicate check, the insert, the word lists, the
+    # verdict, the page of the thread; savepoints included.
+    with django_assert_max_num_queries(15):
+        post_comment(client, article, body="A reply.", parent=str(root.pk))
+    with django_assert_max_num_queries(15):
+        post_comment(Client(), article, body="A new reader.")

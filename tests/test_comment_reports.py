@@ -237,3 +237,12 @@ def test_reports_are_kept_per_comment(article):
     report(reader, second)
     assert Flag.objects.count() == 2
     assert timezone.now() >= Flag.objects.first().created_at
+
+
+def test_reporting_costs_a_bounded_number_of_queries(
+    client, comment, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(11):
+        assert report(client, comment).status_code == 303
+    with django_assert_max_num_queries(11):
+        assert report(client, comment).status_code == 303
