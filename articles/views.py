@@ -8,9 +8,10 @@ from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.seo import news_article_json_ld
 from articles.sharing import share_links
+from comments.forms import CommentForm, find_reply_target
 from comments.reactions import reaction_bar
 from comments.readers import reader_id_from_request
-from comments.threads import comment_threads
+from comments.threads import comment_list
 from newsroom.site import absolute_url
 
 
@@ -100,8 +101,38 @@ class SearchView(ArticleListMixin, ListView):
 @require_safe
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+    return render_article(request, article)
+
+
+def _reply_target(request, *, article, comments):
+    """The comment named by ?reply_to=<id> (the no-JavaScript Reply link), or None."""
+    try:
+        pk = int(request.GET.get("reply_to", ""))
+    except ValueError:
+        return None
+    shown = comments.find(pk)
+    if shown is not None:
+        return shown if shown.can_reply else None
+    return find_reply_target(article=article, pk=pk)
+
+
+def render_article(request, article, *, comment_form=None, comments_error=None, status=200):
+    """The article page; also what a refused or invalid comment gets back, with its form."""
     reader_id = reader_id_from_request(request)
     canonical_url = absolute_url(request, article.get_absolute_url())
+    comments = comment_list(
+        article=article, reader_id=reader_id, page_number=request.GET.get("page")
+    )
+    reply_to = None
+    if article.comments_closed:
+        comment_form = None
+    elif comment_form is None:
+        reply_to = _reply_target(request, article=article, comments=comments)
+        comment_form = CommentForm(
+            article=article, initial={"parent": reply_to.pk if reply_to else None}
+        )
+    else:
+        reply_to = comment_form.reply_to
     return render(
         request,
         "articles/article_detail.html",
@@ -113,6 +144,10 @@ def article_detail(request, slug):
             ),
             "share_links": share_links(url=canonical_url, title=article.title),
             "reactions": reaction_bar(article=article, reader_id=reader_id),
-            "threads": comment_threads(article=article),
+            "comments": comments,
+            "comment_form": comment_form,
+            "reply_to": reply_to,
+            "comments_error": comments_error,
         },
+        status=status,
     )

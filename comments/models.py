@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from articles.models import Article
 
@@ -8,6 +9,10 @@ from articles.models import Article
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
+
+    def reported(self):
+        """Comments that readers' reports sent back to the queue, awaiting a moderator."""
+        return self.filter(reported_at__isnull=False)
 
 
 class Comment(models.Model):
@@ -37,6 +42,15 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(max_length=300, blank=True)
+    flag_count = models.PositiveIntegerField(
+        "reports", default=0, editable=False, help_text="Readers' reports, all time."
+    )
+    reported_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When reports sent it back to the queue; cleared by a moderator.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -50,6 +64,9 @@ class Comment(models.Model):
             models.CheckConstraint(condition=~Q(parent=F("id")), name="comment_not_its_own_parent"),
             models.CheckConstraint(condition=~Q(name=""), name="comment_name_not_empty"),
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(flag_count__gte=0), name="comment_flag_count_not_negative"
+            ),
         ]
         indexes = [
             models.Index(
@@ -63,6 +80,31 @@ class Comment(models.Model):
                 condition=Q(status="pending"),
             ),
             models.Index(fields=["article", "reader_id"], name="comment_reader_idx"),
+            # The comment list: an article's threads in order, and the approved replies.
+            models.Index(
+                fields=["article", "created_at", "id"],
+                name="comment_thread_idx",
+                condition=Q(parent__isnull=True),
+            ),
+            models.Index(
+                fields=["parent", "created_at", "id"],
+                name="comment_approved_reply_idx",
+                condition=Q(status="approved", parent__isnull=False),
+            ),
+            # Rules and refusals: a reader's approved comments anywhere, duplicates and
+            # bans by address when there is no reader cookie.
+            models.Index(
+                fields=["reader_id"],
+                name="comment_reader_approved_idx",
+                condition=Q(status="approved"),
+            ),
+            models.Index(fields=["article", "ip_hash"], name="comment_address_idx"),
+            # The moderators' "reported" filter.
+            models.Index(
+                fields=["reported_at"],
+                name="comment_reported_idx",
+                condition=Q(reported_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -108,3 +150,165 @@ class ReactionCount(models.Model):
 
     def __str__(self):
         return f"{self.emoji} × {self.count} on {self.article_id}"
+
+
+class Flag(models.Model):
+    """One reader's report of one comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reader_id = models.CharField(max_length=64)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=10, choices=Reason)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_id"], name="flag_one_per_reader"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["spam", "abuse", "off-topic", "other"]),
+                name="flag_reason_valid",
+            ),
+            models.CheckConstraint(condition=~Q(reader_id=""), name="flag_has_reader"),
+        ]
+        indexes = [
+            # Reports since the last moderator decision, counted against the threshold.
+            models.Index(fields=["comment", "created_at"], name="flag_comment_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class WordQuerySet(models.QuerySet):
+    def words(self):
+        return list(self.values_list("word", flat=True))
+
+
+class ModerationWord(models.Model):
+    word = models.CharField(
+        max_length=100,
+        help_text="A word or phrase, matched as whole words, whatever the case.",
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+    def save(self, *args, **kwargs):
+        self.word = " ".join(self.word.split())
+        super().save(*args, **kwargs)
+
+
+class BannedWord(ModerationWord):
+    """A comment containing one of these is rejected."""
+
+    class Meta(ModerationWord.Meta):
+        constraints = [
+            models.UniqueConstraint(Lower("word"), name="banned_word_unique"),
+            models.CheckConstraint(condition=~Q(word=""), name="banned_word_not_empty"),
+        ]
+
+
+class SuspectWord(ModerationWord):
+    """A comment containing one of these waits for a moderator."""
+
+    class Meta(ModerationWord.Meta):
+        constraints = [
+            models.UniqueConstraint(Lower("word"), name="suspect_word_unique"),
+            models.CheckConstraint(condition=~Q(word=""), name="suspect_word_not_empty"),
+        ]
+
+
+class ReaderBanQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def matching(self, *, reader_id, ip_hash):
+        """Active bans on this reader id or this address hash (either may be empty)."""
+        match = Q(pk__in=[])
+        if reader_id:
+            match |= Q(reader_id=reader_id)
+        if ip_hash:
+            match |= Q(ip_hash=ip_hash)
+        return self.active().filter(match)
+
+
+class ReaderBan(models.Model):
+    """A commenter refused: by reader id, by keyed hash of the address, or both."""
+
+    reader_id = models.CharField(max_length=64, blank=True)
+    ip_hash = models.CharField("address hash", max_length=64, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The comment the ban was made from, if any.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReaderBanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reader_id="") | ~Q(ip_hash=""), name="reader_ban_has_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("created_at")),
+                name="reader_ban_lifted_after_created",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["reader_id"],
+                name="reader_ban_active_reader_idx",
+                condition=Q(lifted_at__isnull=True) & ~Q(reader_id=""),
+            ),
+            models.Index(
+                fields=["ip_hash"],
+                name="reader_ban_active_address_idx",
+                condition=Q(lifted_at__isnull=True) & ~Q(ip_hash=""),
+            ),
+        ]
+
+    def __str__(self):
+        target = self.reader_id[:8] or f"address {self.ip_hash[:8]}"
+        state = "lifted" if self.lifted_at else "active"
+        return f"Ban on {target}… ({state})"
+
+    @property
+    def is_active(self):
+        return self.lifted_at is None

@@ -1,29 +1,61 @@
-"""Fixed-window rate limits kept in Django's cache, so app servers sharing Redis share them."""
+"""Fixed-window rate limits through Django's cache (Redis in production, shared by all
+app servers; the local-memory cache otherwise)."""
 
-import hashlib
-import hmac
+import contextlib
 import time
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 
 
-def client_address_hash(request):
-    """A keyed hash of the client's address: addresses are never kept in the clear."""
-    address = request.META.get("REMOTE_ADDR", "")
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+@dataclass(frozen=True)
+class Exceeded:
+    count: int
+    seconds: int
+    retry_after: int
+
+    @property
+    def window(self):
+        return describe_seconds(self.seconds)
 
 
-def hit(*, scope, identity, limit, window):
-    """Count one action; True while the identity is within `limit` actions per `window` s."""
-    bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{identity}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(): this is the window's first action.
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
-    return count <= limit
+def describe_seconds(seconds):
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % size == 0:
+            n = seconds // size
+            return f"a {unit}" if n == 1 and unit != "hour" else f"{n} {unit}{'s' * (n != 1)}"
+    return f"{seconds} seconds"
+
+
+def _incr(key, timeout):
+    for _attempt in range(3):
+        cache.add(key, 0, timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:
+            continue  # the key expired between add and incr: start its window again
+    raise RuntimeError(f"rate limit counter {key} could not be incremented")
+
+
+def hit(*, scope, identities, limits):
+    """Count one action for every identity; None if all are within every limit.
+
+    Otherwise nothing is counted and the first limit exceeded is returned. Counting first
+    and undoing on refusal keeps concurrent requests from slipping past a limit together.
+    """
+    now = time.time()
+    counted = []
+    exceeded = None
+    for identity in filter(None, identities):
+        for count, seconds in limits:
+            bucket = int(now // seconds)
+            key = f"ratelimit:{scope}:{identity}:{seconds}:{bucket}"
+            counted.append(key)
+            if _incr(key, seconds) > count and exceeded is None:
+                retry_after = max(1, int((bucket + 1) * seconds - now))
+                exceeded = Exceeded(count=count, seconds=seconds, retry_after=retry_after)
+    if exceeded is not None:
+        for key in counted:
+            with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
+                cache.decr(key)
+    return exceeded

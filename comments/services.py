@@ -1,10 +1,18 @@
 """Writes that views and admin actions share: reactions and comments."""
 
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
-from comments.models import Reaction, ReactionCount
+from articles.models import Article
+from comments import moderation, ratelimit
+from comments.models import Comment, Flag, Reaction, ReactionCount, ReaderBan
 
 
 def reaction_keys():
@@ -74,3 +82,192 @@ def recount_reactions(*, article):
         ReactionCount.objects.bulk_create(
             ReactionCount(article=article, emoji=emoji, count=n) for emoji, n in totals
         )
+
+
+# Comments ------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW = timedelta(hours=24)
+CLOSED_MESSAGE = "Comments are closed for this article."
+BANNED_MESSAGE = (
+    "You can no longer comment on this site: a moderator has blocked comments from you."
+)
+DUPLICATE_MESSAGE = "You have already posted this comment on this article: it is not posted twice."
+RATE_LIMITED_MESSAGE = (
+    "You are commenting too fast: at most {count} comments in {window}. Please try again later."
+)
+
+
+class CommentRefused(Exception):
+    """A submission turned away before anything is stored: a message and an HTTP status."""
+
+    def __init__(self, message, *, status, retry_after=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+def is_banned(*, reader_id, ip_hash):
+    """An active ban on this reader id or on this address hash: one query."""
+    return ReaderBan.objects.matching(reader_id=reader_id, ip_hash=ip_hash).exists()
+
+
+def ensure_can_comment(*, article, reader_id, ip_hash):
+    """Raise CommentRefused (403) when the article is closed or the reader is banned."""
+    if article.comments_closed:
+        raise CommentRefused(CLOSED_MESSAGE, status=403)
+    if is_banned(reader_id=reader_id, ip_hash=ip_hash):
+        raise CommentRefused(BANNED_MESSAGE, status=403)
+
+
+def _is_duplicate(*, article, reader_id, ip_hash, name, body):
+    """The same body on the same article within 24 hours, from this reader, or from this
+    address under the same name (a first-time reader's double submission has no cookie)."""
+    same_reader = Q(reader_id=reader_id) if reader_id else Q(pk__in=[])
+    if ip_hash:
+        same_reader |= Q(ip_hash=ip_hash, name=name)
+    return (
+        Comment.objects.filter(
+            article=article, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+        )
+        .filter(same_reader)
+        .exists()
+    )
+
+
+def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=None, honeypot=""):
+    """Store a reader's comment, then let the moderation rules decide its status.
+
+    Refusals raise CommentRefused and store nothing: a closed article or a banned reader
+    (403), the same comment twice (400), too many comments (429). An accepted comment is
+    committed as pending first, so that nothing the rules do can lose it; the rules then
+    set its status and reason (comments.moderation).
+    """
+    with transaction.atomic():
+        # One submission at a time per article: the duplicate check cannot race.
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
+        if _is_duplicate(
+            article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
+        ):
+            raise CommentRefused(DUPLICATE_MESSAGE, status=400)
+        exceeded = ratelimit.hit(
+            scope="comments",
+            identities=[f"reader:{reader_id}" if reader_id else "", ip_hash],
+            limits=settings.COMMENTS_RATE_LIMITS,
+        )
+        if exceeded:
+            raise CommentRefused(
+                RATE_LIMITED_MESSAGE.format(count=exceeded.count, window=exceeded.window),
+                status=429,
+                retry_after=exceeded.retry_after,
+            )
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            name=name,
+            email=email,
+            body=body,
+            status=Comment.Status.PENDING,
+            reader_id=reader_id or "",
+            ip_hash=ip_hash or "",
+        )
+    try:
+        with transaction.atomic():
+            verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
+            comment.status = verdict.status
+            comment.moderation_reason = verdict.reason
+            comment.save(update_fields=["status", "moderation_reason"])
+    except Exception:
+        # Stored and pending: a moderator will see it; the reader is not shown an error.
+        logger.exception("automatic moderation failed for comment %s", comment.pk)
+        comment.status = Comment.Status.PENDING
+    return comment
+
+
+@dataclass(frozen=True)
+class FlagResult:
+    created: bool
+    hidden: bool
+
+
+def flag_comment(*, comment, reader_id, ip_hash, reason):
+    """A reader reports a comment: once per reader. At COMMENTS_FLAG_THRESHOLD reports since
+    the last moderator decision, an approved comment goes back to pending, as "reported"."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        try:
+            with transaction.atomic():
+                Flag.objects.create(
+                    comment=comment, reader_id=reader_id, ip_hash=ip_hash or "", reason=reason
+                )
+        except IntegrityError:
+            return FlagResult(created=False, hidden=comment.status != Comment.Status.APPROVED)
+        Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+        if comment.status != Comment.Status.APPROVED:
+            return FlagResult(created=True, hidden=True)
+        open_reports = Flag.objects.filter(comment=comment)
+        if comment.moderated_at is not None:
+            open_reports = open_reports.filter(created_at__gt=comment.moderated_at)
+        reasons = Counter(open_reports.values_list("reason", flat=True))
+        total = sum(reasons.values())
+        if total < settings.COMMENTS_FLAG_THRESHOLD:
+            return FlagResult(created=True, hidden=False)
+        summary = ", ".join(
+            f"{Flag.Reason(key).label.lower()} ×{n}" for key, n in reasons.most_common()
+        )
+        reason_text = f"reports: {total} readers reported it ({summary})"
+        if comment.moderation_reason:
+            reason_text = f"{reason_text}; {comment.moderation_reason}"
+        comment.status = Comment.Status.PENDING
+        comment.reported_at = timezone.now()
+        comment.moderation_reason = reason_text[: moderation.REASON_MAX_LENGTH]
+        comment.save(update_fields=["status", "reported_at", "moderation_reason"])
+        return FlagResult(created=True, hidden=True)
+
+
+def _set_status(*, comment, status, moderator):
+    with transaction.atomic():
+        comment.status = status
+        comment.moderated_by = moderator
+        comment.moderated_at = timezone.now()
+        comment.reported_at = None
+        comment.save(update_fields=["status", "moderated_by", "moderated_at", "reported_at"])
+    return comment
+
+
+def approve(*, comment, moderator=None):
+    """Publish a comment. Reports made before this decision no longer count."""
+    return _set_status(comment=comment, status=Comment.Status.APPROVED, moderator=moderator)
+
+
+def reject(*, comment, moderator=None):
+    return _set_status(comment=comment, status=Comment.Status.REJECTED, moderator=moderator)
+
+
+def mark_spam(*, comment, moderator=None):
+    return _set_status(comment=comment, status=Comment.Status.SPAM, moderator=moderator)
+
+
+def ban_commenter(*, comment, moderator=None, reason=""):
+    """Ban the reader id and the address hash behind a comment (the admin's action)."""
+    if not comment.reader_id and not comment.ip_hash:
+        raise ValueError("This comment has neither a reader id nor an address to ban.")
+    with transaction.atomic():
+        return ReaderBan.objects.create(
+            reader_id=comment.reader_id,
+            ip_hash=comment.ip_hash,
+            reason=reason,
+            comment=comment,
+            created_by=moderator,
+        )
+
+
+def lift_ban(*, ban, moderator=None):
+    with transaction.atomic():
+        ban.lifted_at = timezone.now()
+        ban.lifted_by = moderator
+        ban.save(update_fields=["lifted_at", "lifted_by"])
+    return ban

@@ -1,18 +1,181 @@
-"""The comment list as readers see it: approved threads, oldest first."""
+"""The comment list as one reader sees it: a page of threads, oldest first.
 
-from django.db.models import Prefetch
+A thread is a top-level comment with its replies (one level of nesting). A reader sees:
+- approved comments;
+- their own comments that are not approved yet, marked "Awaiting moderation" (also those
+  the rules turned down at submission, so that a bot learns nothing; not those a
+  moderator rejected);
+- in place of a top-level comment nobody may see, a placeholder, when it has approved
+  replies, so that its thread still reads.
+The list costs a constant number of queries: the totals, the page of threads, their
+replies, and (for a reader with a cookie) which of them the reader has reported.
+"""
 
-from comments.models import Comment
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from comments.models import Comment, Flag
+
+Status = Comment.Status
+LIST_FIELDS = (
+    "article_id",
+    "parent_id",
+    "name",
+    "body",
+    "status",
+    "reader_id",
+    "created_at",
+    "moderated_at",
+)
+REMOVED = "This comment was removed."
+UNDER_REVIEW = "This comment is being reviewed by a moderator."
 
 
-def comment_threads(*, article):
-    """Approved top-level comments, each with its approved replies: two queries."""
-    replies = Comment.objects.approved().only(
-        "article_id", "parent_id", "name", "body", "created_at"
+def own_unapproved(reader_id):
+    """The reader's own comments that are not approved and that no moderator turned down."""
+    return (
+        Q(reader_id=reader_id)
+        & ~Q(status=Status.APPROVED)
+        & (Q(status=Status.PENDING) | Q(moderated_at__isnull=True))
     )
-    return list(
-        Comment.objects.approved()
-        .filter(article=article, parent__isnull=True)
-        .only("article_id", "parent_id", "name", "body", "created_at")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="approved_replies"))
+
+
+def _shown(reader_id):
+    condition = Q(status=Status.APPROVED)
+    if reader_id:
+        condition |= own_unapproved(reader_id)
+    return condition
+
+
+def _thread_shown(reader_id):
+    has_approved_reply = Exists(
+        Comment.objects.filter(parent=OuterRef("pk"), status=Status.APPROVED)
+    )
+    return Q(parent__isnull=True) & (_shown(reader_id) | Q(has_approved_reply))
+
+
+def visible_threads(*, article, reader_id):
+    """The top-level comments this reader sees, as such or as a placeholder, in order."""
+    return (
+        Comment.objects.filter(article=article)
+        .filter(_thread_shown(reader_id))
+        .order_by("created_at", "id")
+    )
+
+
+def thread_page(*, comment, reader_id):
+    """The page of the list on which this comment's thread is, for this reader."""
+    root = comment.parent or comment
+    before = (
+        visible_threads(article=root.article_id, reader_id=reader_id)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.id))
+        .count()
+    )
+    return before // settings.COMMENTS_PAGE_SIZE + 1
+
+
+class _Threads:
+    """What the paginator pages through: counted once beforehand, sliced in one query."""
+
+    def __init__(self, *, article, reader_id, count):
+        self.article = article
+        self.reader_id = reader_id
+        self._count = count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, window):
+        if not self._count:
+            return []
+        replies = (
+            Comment.objects.filter(_shown(self.reader_id))
+            .order_by("created_at", "id")
+            .only(*LIST_FIELDS)
+        )
+        return list(
+            visible_threads(article=self.article, reader_id=self.reader_id)
+            .only(*LIST_FIELDS)
+            .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))[
+                window
+            ]
+        )
+
+
+@dataclass
+class CommentList:
+    approved_count: int
+    page: Page
+    reader_id: str | None
+    threads: list = field(default_factory=list)
+
+    @property
+    def count_label(self):
+        n = self.approved_count
+        return f"{n:,} comment{'' if n == 1 else 's'}"
+
+    @property
+    def flag_reasons(self):
+        return Flag.Reason.choices
+
+    def find(self, pk):
+        """A comment shown on this page, top-level or reply, or None."""
+        for thread in self.threads:
+            if thread.pk == pk:
+                return thread
+            for reply in thread.shown_replies:
+                if reply.pk == pk:
+                    return reply
+        return None
+
+
+def _decorate(comment, *, reader_id, reported, root=None):
+    comment.is_own_unapproved = (
+        bool(reader_id)
+        and comment.reader_id == reader_id
+        and comment.status != Status.APPROVED
+        and (comment.status == Status.PENDING or comment.moderated_at is None)
+    )
+    comment.is_shown = comment.status == Status.APPROVED or comment.is_own_unapproved
+    comment.placeholder = ""
+    if not comment.is_shown:
+        comment.placeholder = UNDER_REVIEW if comment.status == Status.PENDING else REMOVED
+    comment.reported_by_reader = comment.pk in reported
+    thread_open = (root or comment).status == Status.APPROVED
+    comment.can_reply = comment.status == Status.APPROVED and thread_open
+    comment.can_report = comment.status == Status.APPROVED
+
+
+def comment_list(*, article, reader_id, page_number=None):
+    """One page of the comment list for this reader, ready for the template."""
+    totals = Comment.objects.filter(article=article).aggregate(
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        threads=Count("pk", filter=_thread_shown(reader_id)),
+    )
+    paginator = Paginator(
+        _Threads(article=article, reader_id=reader_id, count=totals["threads"]),
+        settings.COMMENTS_PAGE_SIZE,
+    )
+    page = paginator.get_page(page_number)
+    threads = list(page.object_list)
+    reported = set()
+    if reader_id and threads:
+        shown_ids = [c.pk for thread in threads for c in [thread, *thread.shown_replies]]
+        reported = set(
+            Flag.objects.filter(reader_id=reader_id, comment_id__in=shown_ids).values_list(
+                "comment_id", flat=True
+            )
+        )
+    for thread in threads:
+        _decorate(thread, reader_id=reader_id, reported=reported)
+        for reply in thread.shown_replies:
+            _decorate(reply, reader_id=reader_id, reported=reported, root=thread)
+    return CommentList(
+        approved_count=totals["approved"], page=page, reader_id=reader_id, threads=threads
     )

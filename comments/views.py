@@ -1,13 +1,19 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from articles.views import render_article
 from comments import ratelimit, services
+from comments.clients import request_address_hash
+from comments.forms import CommentForm, FlagForm
+from comments.models import Comment, Flag
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
+from comments.threads import thread_page
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -52,19 +58,17 @@ def reaction_problem(request):
 
 def within_reaction_limits(request, reader_id):
     window = settings.REACTION_RATE_WINDOW
-    by_address = ratelimit.hit(
-        scope="reaction-address",
-        identity=ratelimit.client_address_hash(request),
-        limit=settings.REACTION_RATE_LIMIT_PER_ADDRESS,
-        window=window,
-    )
     by_reader = ratelimit.hit(
         scope="reaction-reader",
-        identity=reader_id,
-        limit=settings.REACTION_RATE_LIMIT_PER_READER,
-        window=window,
+        identities=[reader_id],
+        limits=[(settings.REACTION_RATE_LIMIT_PER_READER, window)],
     )
-    return by_address and by_reader
+    by_address = by_reader or ratelimit.hit(
+        scope="reaction-address",
+        identities=[request_address_hash(request)],
+        limits=[(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
+    )
+    return by_reader is None and by_address is None
 
 
 @never_cache
@@ -90,6 +94,152 @@ def reactions(request, slug):
         response = JsonResponse(reaction_state(article=article, reader_id=reader_id))
     else:
         response = HttpResponseSeeOther(f"{article.get_absolute_url()}#reactions")
+    if new_reader:
+        remember_reader(response, reader_id)
+    return response
+
+
+# Comments ------------------------------------------------------------------------------
+
+COMMENT_PENDING_MESSAGE = "Thanks — your comment is awaiting moderation"
+COMMENT_PUBLISHED_MESSAGE = "Your comment is published"
+FORM_ERROR_MESSAGE = "Your comment was not posted: please correct what is marked below."
+REPORTED_MESSAGE = "Reported — thank you"
+ALREADY_REPORTED_MESSAGE = "You have already reported this comment: thank you."
+REPORT_REFUSED_MESSAGE = "You can no longer report comments on this site."
+
+
+def _comment_url(*, article, comment, reader_id, anchor=None):
+    page = thread_page(comment=comment, reader_id=reader_id)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{article.get_absolute_url()}{query}#{anchor or f'comment-{comment.pk}'}"
+
+
+def _refused(request, *, article, refusal, form=None):
+    if wants_json(request):
+        response = JsonResponse({"error": refusal.message}, status=refusal.status)
+    else:
+        if form is not None:
+            form.add_error(None, refusal.message)
+        response = render_article(
+            request,
+            article,
+            comment_form=form,
+            comments_error=None if form is not None else refusal.message,
+            status=refusal.status,
+        )
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_POST
+def post_comment(request, slug):
+    """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    reader_id = reader_id_from_request(request)
+    ip_hash = request_address_hash(request)
+    try:
+        services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
+    except services.CommentRefused as refusal:
+        return _refused(request, article=article, refusal=refusal)
+
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        if wants_json(request):
+            return JsonResponse(
+                {"error": FORM_ERROR_MESSAGE, "errors": form.errors.get_json_data()}, status=400
+            )
+        return render_article(request, article, comment_form=form, status=400)
+
+    new_reader = reader_id is None
+    if new_reader:
+        reader_id = new_reader_id()
+    data = form.cleaned_data
+    try:
+        comment = services.submit_comment(
+            article=article,
+            reader_id=reader_id,
+            ip_hash=ip_hash,
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            parent=data["parent"],
+            honeypot=data["website"],
+        )
+    except services.CommentRefused as refusal:
+        return _refused(request, article=article, refusal=refusal, form=form)
+
+    published = comment.status == Comment.Status.APPROVED
+    message = COMMENT_PUBLISHED_MESSAGE if published else COMMENT_PENDING_MESSAGE
+    url = _comment_url(article=article, comment=comment, reader_id=reader_id)
+    if wants_json(request):
+        response = JsonResponse(
+            {
+                "id": comment.pk,
+                "status": "published" if published else "awaiting moderation",
+                "message": message,
+                "url": url,
+            },
+            status=201,
+        )
+    else:
+        messages.success(request, message)
+        response = HttpResponseSeeOther(url)
+    if new_reader:
+        remember_reader(response, reader_id)
+    return response
+
+
+@require_POST
+def flag(request, pk):
+    """A reader reports a comment, once; enough reports send it back to the queue."""
+    comment = get_object_or_404(
+        Comment.objects.filter(article__in=Article.objects.published()).select_related("article"),
+        pk=pk,
+    )
+    article = comment.article
+    reader_id = reader_id_from_request(request)
+    ip_hash = request_address_hash(request)
+    if comment.status != Comment.Status.APPROVED and not (
+        reader_id and Flag.objects.filter(comment=comment, reader_id=reader_id).exists()
+    ):
+        raise Http404("No comment to report here.")
+    if services.is_banned(reader_id=reader_id, ip_hash=ip_hash):
+        refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
+        return _refused(request, article=article, refusal=refusal)
+
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        message = form.errors["reason"][0]
+        if wants_json(request):
+            return JsonResponse({"error": message}, status=400)
+        return render_article(request, article, comments_error=message, status=400)
+
+    new_reader = reader_id is None
+    if new_reader:
+        reader_id = new_reader_id()
+    result = services.flag_comment(
+        comment=comment, reader_id=reader_id, ip_hash=ip_hash, reason=form.cleaned_data["reason"]
+    )
+    message = REPORTED_MESSAGE if result.created else ALREADY_REPORTED_MESSAGE
+    if wants_json(request):
+        response = JsonResponse(
+            {
+                "reported": True,
+                "created": result.created,
+                "hidden": result.hidden,
+                "message": message,
+            }
+        )
+    else:
+        messages.success(request, message)
+        anchor = None
+        if result.hidden:
+            anchor = f"comment-{comment.parent_id}" if comment.parent_id else "comment-list"
+        response = HttpResponseSeeOther(
+            _comment_url(article=article, comment=comment, reader_id=reader_id, anchor=anchor)
+        )
     if new_reader:
         remember_reader(response, reader_id)
     return response

@@ -154,3 +154,19 @@ READER_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
 REACTION_RATE_LIMIT_PER_READER = env.int("REACTION_RATE_LIMIT_PER_READER", default=60)
 REACTION_RATE_LIMIT_PER_ADDRESS = env.int("REACTION_RATE_LIMIT_PER_ADDRESS", default=60)
 REACTION_RATE_WINDOW = env.int("REACTION_RATE_WINDOW", default=60)
+# Comments: automatic moderation, reports, rate limits and the comment list.
+# A comment with more links than this waits for a moderator, even on post-moderated articles.
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+# Reports that send an approved comment back to the moderation queue.
+COMMENTS_FLAG_THRESHOLD = env.int("COMMENTS_FLAG_THRESHOLD", default=3)
+# Comments accepted per reader and per client address: "count/seconds" windows.
+COMMENTS_RATE_LIMITS = [
+    tuple(int(part) for part in limit.split("/", 1))
+    for limit in env.list("COMMENTS_RATE_LIMITS", default=["5/600", "50/86400"])
+]
+# Top-level threads per page of the comment list.
+COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
+# Client addresses are kept only as an HMAC under this key (rotating it forgets them).
+ADDRESS_HASH_KEY = env.str("ADDRESS_HASH_KEY", default="") or SECRET_KEY
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)

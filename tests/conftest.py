@@ -48,6 +48,31 @@ def scheduled(db):
     )
 
 
+@pytest.fixture
+def post_moderated(db):
+    return make_article(
+        title="A post-moderated story",
+        slug="a-post-moderated-story",
+        comments_mode=Article.CommentsMode.POST_MODERATED,
+    )
+
+
+@pytest.fixture
+def closed_article(db):
+    return make_article(
+        title="A story closed to comments",
+        slug="a-closed-story",
+        comments_mode=Article.CommentsMode.CLOSED,
+    )
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    return django_user_model.objects.create_user(
+        username="mo", password="moderator-password", is_staff=True
+    )
+
+
 # Browser tests: the system's Chromium, launched by path; never a downloaded browser.
 
 

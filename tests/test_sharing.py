@@ -80,7 +80,11 @@ def test_without_javascript_there_is_no_copy_or_share_button(share_bar):
 def test_the_page_loads_no_third_party_script_or_pixel(client, tricky):
     page = html(client.get(tricky.get_absolute_url()))
     scripts = [s["src"] for s in page.find_all("script", src=True)]
-    assert sorted(scripts) == ["/static/js/reactions.js", "/static/js/share.js"]
+    assert sorted(scripts) == [
+        "/static/js/comments.js",
+        "/static/js/reactions.js",
+        "/static/js/share.js",
+    ]
     assert not page.find_all(["img", "iframe"])
     inline = page.find_all("script", src=False)
     assert [s["type"] for s in inline] == ["application/ld+json"]

@@ -1,0 +1,144 @@
+"""Automatic moderation: each rule is a small function, the pipeline is a list of them.
+
+A rule looks at a stored comment (and the honeypot value, which is never stored) and
+returns a Verdict, or None when it has nothing to say. The comment takes the most severe
+status the rules give, or the article's default (pending when pre-moderated, approved when
+post-moderated), and every rule that spoke is recorded in its moderation_reason, with the
+text it matched, so that a moderator sees why a comment was held.
+
+Refusals that store nothing (closed article, banned reader, duplicate, rate limit) are not
+rules: they live in comments.services, before the comment is stored.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from articles.models import Article
+from comments.models import BannedWord, Comment, SuspectWord
+from comments.text import count_links
+
+Status = Comment.Status
+SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.REJECTED: 2, Status.SPAM: 3}
+REASON_MAX_LENGTH = Comment._meta.get_field("moderation_reason").max_length
+MATCH_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class Submission:
+    comment: Comment
+    honeypot: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str
+
+
+def honeypot(submission):
+    """A field people never see was filled in: a bot. Spam, and the bot is told nothing."""
+    if submission.honeypot.strip():
+        return Verdict(Status.SPAM, "the hidden field was filled in")
+    return None
+
+
+def banned_words(submission):
+    """A word from the banned list: rejected."""
+    matches = find_words(BannedWord.objects.words(), _text_of(submission.comment))
+    if matches:
+        return Verdict(Status.REJECTED, _quoted(matches))
+    return None
+
+
+def too_many_links(submission):
+    """More links than COMMENTS_MAX_LINKS: held, even on a post-moderated article."""
+    links = count_links(submission.comment.body)
+    limit = settings.COMMENTS_MAX_LINKS
+    if links > limit:
+        return Verdict(Status.PENDING, f"{links} links (more than {limit})")
+    return None
+
+
+def suspect_words(submission):
+    """A word from the suspect list: held for a moderator."""
+    matches = find_words(SuspectWord.objects.words(), _text_of(submission.comment))
+    if matches:
+        return Verdict(Status.PENDING, _quoted(matches))
+    return None
+
+
+def first_comment(submission):
+    """On a post-moderated article, a reader's first comment is reviewed."""
+    comment = submission.comment
+    if comment.article.comments_mode != Article.CommentsMode.POST_MODERATED:
+        return None
+    if (
+        comment.reader_id
+        and Comment.objects.approved().filter(reader_id=comment.reader_id).exists()
+    ):
+        return None
+    return Verdict(Status.PENDING, "no approved comment from this reader yet")
+
+
+RULES = [honeypot, banned_words, too_many_links, suspect_words, first_comment]
+
+
+def moderate(submission, *, rules=None):
+    """Run the rules: the status the comment gets and the reason to record."""
+    comment = submission.comment
+    if comment.article.comments_mode == Article.CommentsMode.POST_MODERATED:
+        status = Status.APPROVED
+    else:
+        status = Status.PENDING
+    reasons = []
+    for rule in RULES if rules is None else rules:
+        verdict = rule(submission)
+        if verdict is None:
+            continue
+        reasons.append(f"{rule.__name__.replace('_', ' ')}: {verdict.reason}")
+        if SEVERITY[verdict.status] > SEVERITY[status]:
+            status = verdict.status
+    reason = "; ".join(reasons)
+    if len(reason) > REASON_MAX_LENGTH:
+        reason = reason[: REASON_MAX_LENGTH - 1] + "…"
+    return Verdict(status, reason)
+
+
+def _text_of(comment):
+    return f"{comment.name}\n{comment.body}"
+
+
+def _quoted(matches):
+    return ", ".join(f"“{match[:MATCH_SHOWN]}”" for match in matches)
+
+
+def word_pattern(words):
+    """One regex for a word list: whole words, any case, Unicode-aware.
+
+    "press" matches "Press" and "press-release" but not "WordPress" or "pressing"; a
+    phrase matches whatever spaces separate its words in the text.
+    """
+    alternatives = set()
+    for word in words:
+        parts = unicodedata.normalize("NFKC", word).split()
+        if parts:
+            alternatives.add(r"\s+".join(re.escape(part) for part in parts))
+    if not alternatives:
+        return None
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
+
+
+def find_words(words, text):
+    """The distinct pieces of text (as written) that match a word of the list."""
+    pattern = word_pattern(words)
+    if pattern is None:
+        return []
+    found = []
+    for match in pattern.finditer(unicodedata.normalize("NFKC", text)):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    return found

@@ -1,0 +1,129 @@
+// Enhances the comment form and the report forms. Everything works without it:
+// the Reply links reload the page with ?reply_to=, the report forms post and come back.
+(function () {
+  "use strict";
+
+  function format(n) {
+    return n.toLocaleString("en-GB");
+  }
+
+  // The comment form: a live character count, Reply links that fill in the form,
+  // and one submission per click.
+  var form = document.getElementById("comment-form");
+  if (form && form.tagName === "FORM") {
+    var body = form.querySelector("textarea[name=body]");
+    var help = document.getElementById(body.id + "_helptext");
+    var max = Number(form.dataset.maxLength);
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    help.insertAdjacentElement("afterend", live);
+    var announce;
+
+    var countText = function () {
+      // Counted as the server counts: line breaks as one character, ends trimmed.
+      var n = Array.from(body.value.replace(/\r\n?/g, "\n").trim()).length;
+      help.classList.toggle("char-count-over", n > max);
+      if (n > max) {
+        return format(n - max) + " characters too many (" + format(n) + " of " + format(max) + ")";
+      }
+      return format(n) + " of " + format(max) + " characters";
+    };
+    help.classList.add("char-count");
+    help.textContent = countText();
+    body.addEventListener("input", function () {
+      var text = countText();
+      help.textContent = text;
+      // Screen readers hear the count once the reader pauses, not at every key.
+      clearTimeout(announce);
+      announce = setTimeout(function () {
+        live.textContent = text;
+      }, 1000);
+    });
+
+    var parent = form.querySelector("input[name=parent]");
+    var banner = document.getElementById("replying-to");
+    var replyName = banner.querySelector(".replying-to-name");
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest(".reply-link");
+      if (!link) {
+        return;
+      }
+      event.preventDefault();
+      parent.value = link.dataset.replyTo;
+      replyName.textContent = link.dataset.replyName;
+      replyName.setAttribute("href", "#comment-" + link.dataset.replyTo);
+      banner.hidden = false;
+      body.focus();
+    });
+    banner.querySelector(".cancel-reply").addEventListener("click", function (event) {
+      event.preventDefault();
+      parent.value = "";
+      banner.hidden = true;
+      body.focus();
+    });
+
+    var button = form.querySelector("button[type=submit]");
+    var label = button.textContent;
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitting) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitting = "true";
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = "Posting…";
+    });
+    window.addEventListener("pageshow", function () {
+      delete form.dataset.submitting;
+      button.removeAttribute("aria-disabled");
+      button.textContent = label;
+    });
+  }
+
+  // Report forms: sent in place; "Reported — thank you" replaces the form.
+  if (!window.fetch) {
+    return;
+  }
+  document.addEventListener("submit", function (event) {
+    var report = event.target.closest(".report-form");
+    if (!report) {
+      return;
+    }
+    event.preventDefault();
+    var send = report.querySelector("button[type=submit]");
+    var status = report.querySelector(".report-status");
+    if (send.disabled) {
+      return;
+    }
+    send.disabled = true;
+    status.textContent = "";
+    fetch(report.action, {
+      method: "POST",
+      body: new FormData(report),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            throw new Error(data.error || "Your report could not be sent.");
+          }
+          return data;
+        });
+      })
+      .then(function (data) {
+        var done = document.createElement("p");
+        done.className = "reported";
+        done.setAttribute("role", "status");
+        done.tabIndex = -1;
+        done.textContent = data.message;
+        report.closest("details").replaceWith(done);
+        done.focus();
+      })
+      .catch(function (error) {
+        send.disabled = false;
+        status.textContent = (error && error.message) || "Your report could not be sent.";
+      });
+  });
+})();

@@ -1,0 +1,57 @@
+"""Small factories and helpers for the comment tests."""
+
+from django.conf import settings
+from django.core import signing
+
+from comments.clients import address_hash
+from comments.models import Comment
+from comments.readers import READER_COOKIE_SALT, new_reader_id
+
+APPROVED = Comment.Status.APPROVED
+PENDING = Comment.Status.PENDING
+REJECTED = Comment.Status.REJECTED
+SPAM = Comment.Status.SPAM
+
+# Django's test client comes from this address.
+CLIENT_ADDRESS_HASH = address_hash("127.0.0.1")
+
+
+def make_comment(article, *, status=APPROVED, **fields):
+    defaults = {"name": "A reader", "body": "A thoughtful comment.", "reader_id": new_reader_id()}
+    return Comment.objects.create(article=article, status=status, **{**defaults, **fields})
+
+
+def comments_url(article):
+    return f"/articles/{article.slug}/comments/"
+
+
+def post_comment(client, article, **data):
+    fields = {"name": "Ann Reader", "email": "", "body": "I was there that day.", **data}
+    return client.post(comments_url(article), fields)
+
+
+def post_comment_json(client, article, **data):
+    fields = {"name": "Ann Reader", "email": "", "body": "I was there that day.", **data}
+    return client.post(comments_url(article), fields, headers={"accept": "application/json"})
+
+
+def _signer():
+    # As HttpResponse.set_signed_cookie and HttpRequest.get_signed_cookie sign it.
+    salt = signing._cookie_signer_salt(settings.READER_COOKIE_NAME, READER_COOKIE_SALT)
+    return signing.get_cookie_signer(salt=salt)
+
+
+def as_reader(client, reader_id=None):
+    """Give the client a reader cookie, as the site sets it; returns the reader id."""
+    reader_id = reader_id or new_reader_id()
+    client.cookies[settings.READER_COOKIE_NAME] = _signer().sign(reader_id)
+    return reader_id
+
+
+def reader_of(response):
+    """The reader id the response's cookie carries."""
+    return _signer().unsign(response.cookies[settings.READER_COOKIE_NAME].value)
+
+
+def messages_of(response):
+    return [str(message) for message in response.wsgi_request._messages]

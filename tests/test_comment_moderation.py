@@ -1,0 +1,409 @@
+"""Automatic moderation: the rules, and the refusals that store nothing."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from comments import moderation
+from comments.models import BannedWord, Comment, ReaderBan, SuspectWord
+from tests.commenting import (
+    APPROVED,
+    CLIENT_ADDRESS_HASH,
+    PENDING,
+    REJECTED,
+    SPAM,
+    as_reader,
+    make_comment,
+    post_comment,
+    post_comment_json,
+)
+from tests.helpers import html, make_article
+
+PENDING_MESSAGE = "Thanks — your comment is awaiting moderation"
+
+
+@pytest.fixture
+def known_reader(client, post_moderated):
+    """A reader whose earlier comment was approved: on post-moderated articles they
+    publish at once unless a rule holds them."""
+    reader_id = as_reader(client)
+    make_comment(post_moderated, reader_id=reader_id, body="An earlier approved comment.")
+    return reader_id
+
+
+def latest():
+    return Comment.objects.latest("id")
+
+
+def messages_on(response, client):
+    page = html(client.get(response["Location"]))
+    return [p.get_text(strip=True) for p in page.select(".comment-messages .message")]
+
+
+# The pipeline ---------------------------------------------------------------------------
+
+
+def test_the_rules_are_small_named_functions_in_one_list():
+    assert [rule.__name__ for rule in moderation.RULES] == [
+        "honeypot",
+        "banned_words",
+        "too_many_links",
+        "suspect_words",
+        "first_comment",
+    ]
+
+
+def test_a_rule_that_has_nothing_to_say_returns_none(db, post_moderated):
+    comment = make_comment(post_moderated, body="Nothing wrong here.")
+    submission = moderation.Submission(comment=comment)
+    assert [rule(submission) for rule in moderation.RULES[:4]] == [None] * 4
+
+
+# Honeypot -------------------------------------------------------------------------------
+
+
+def test_a_filled_honeypot_is_stored_as_spam_and_the_bot_is_told_nothing_different(
+    client, post_moderated, known_reader
+):
+    response = post_comment(client, post_moderated, body="Buy pills", website="http://spam")
+    comment = latest()
+    assert response.status_code == 303
+    assert comment.status == SPAM
+    assert comment.moderation_reason == "honeypot: the hidden field was filled in"
+    assert messages_on(response, client) == [PENDING_MESSAGE]
+    # Its author sees it as awaiting moderation, like any held comment; nobody else sees it.
+    mine = html(client.get(post_moderated.get_absolute_url())).find(id=f"comment-{comment.pk}")
+    assert mine.find(class_="comment-status").get_text() == "Awaiting moderation"
+    assert "Buy pills" not in Client().get(post_moderated.get_absolute_url()).content.decode()
+
+
+# Links ----------------------------------------------------------------------------------
+
+
+def test_more_than_two_links_are_held_even_on_a_post_moderated_article(
+    client, post_moderated, known_reader
+):
+    body = "See https://a.example/1 and http://b.example/2 and www.example.com"
+    response = post_comment(client, post_moderated, body=body)
+    assert latest().status == PENDING
+    assert latest().moderation_reason == "too many links: 3 links (more than 2)"
+    assert messages_on(response, client) == [PENDING_MESSAGE]
+
+
+def test_two_links_publish_on_a_post_moderated_article(client, post_moderated, known_reader):
+    post_comment(client, post_moderated, body="See https://a.example/1 and www.example.com")
+    assert latest().status == APPROVED
+
+
+def test_the_link_limit_is_a_setting(client, post_moderated, known_reader, settings):
+    settings.COMMENTS_MAX_LINKS = 0
+    post_comment(client, post_moderated, body="Only https://a.example/1")
+    assert latest().status == PENDING
+    assert latest().moderation_reason == "too many links: 1 links (more than 0)"
+
+
+# Word lists -----------------------------------------------------------------------------
+
+
+def test_a_banned_word_rejects_the_comment_and_records_what_matched(
+    client, post_moderated, known_reader
+):
+    BannedWord.objects.create(word="scumbag")
+    response = post_comment(client, post_moderated, body="What a SCUMBAG he is.")
+    assert response.status_code == 303
+    assert latest().status == REJECTED
+    assert latest().moderation_reason == "banned words: “SCUMBAG”"
+    # The reader is not told which word: the comment simply waits.
+    assert messages_on(response, client) == [PENDING_MESSAGE]
+    assert "SCUMBAG" not in Client().get(post_moderated.get_absolute_url()).content.decode()
+
+
+def test_a_banned_word_in_the_name_counts_too(client, article):
+    BannedWord.objects.create(word="scumbag")
+    post_comment(client, article, name="Scumbag Sam", body="Hello.")
+    assert latest().status == REJECTED
+    assert latest().moderation_reason == "banned words: “Scumbag”"
+
+
+def test_words_match_whole_words_only(client, post_moderated, known_reader):
+    BannedWord.objects.create(word="press")
+    post_comment(client, post_moderated, body="Built with WordPress, pressing on, impress.")
+    assert latest().status == APPROVED
+    post_comment(client, post_moderated, body="The press-release and the Press.")
+    assert latest().status == REJECTED
+    assert latest().moderation_reason == "banned words: “press”, “Press”"
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "found"),
+    [
+        ("press", "WordPress", []),
+        ("press", "PRESS!", ["PRESS"]),
+        ("ärger", "So ein ÄRGER.", ["ÄRGER"]),
+        ("ärger", "Ärgernis", []),
+        ("ärger", "Verärgert", []),
+        ("σκατά", "Τι ΣΚΑΤΆ;", ["ΣΚΑΤΆ"]),
+        ("idiot", "ｉｄｉｏｔ", ["idiot"]),  # full-width letters are the same word
+        ("idiot", "idiot_2", []),
+        ("buy now", "BUY   now!", ["BUY   now"]),
+        ("c++", "I love C++ and c++", ["C++", "c++"]),
+        ("naïve", "Naïve", ["Naïve"]),
+    ],
+)
+def test_word_matching_is_whole_word_case_insensitive_and_unicode_aware(word, text, found):
+    assert moderation.find_words([word], text) == found
+
+
+def test_a_suspect_word_holds_the_comment_for_a_moderator(client, post_moderated, known_reader):
+    SuspectWord.objects.create(word="casino")
+    post_comment(client, post_moderated, body="Best Casino bonus today")
+    assert latest().status == PENDING
+    assert latest().moderation_reason == "suspect words: “Casino”"
+
+
+def test_word_lists_take_effect_on_the_next_comment(client, post_moderated, known_reader):
+    post_comment(client, post_moderated, body="Nothing banned yet: darn.")
+    assert latest().status == APPROVED
+    BannedWord.objects.create(word="darn")
+    post_comment(client, post_moderated, body="Now it is: darn.")
+    assert latest().status == REJECTED
+
+
+def test_words_are_unique_whatever_their_case(db):
+    from django.db import IntegrityError, transaction
+
+    BannedWord.objects.create(word="Scumbag")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BannedWord.objects.create(word="scumbag")
+
+
+# First comments -------------------------------------------------------------------------
+
+
+def test_a_readers_first_comment_on_a_post_moderated_article_is_reviewed(client, post_moderated):
+    response = post_comment(client, post_moderated, body="My first comment.")
+    first = latest()
+    assert first.status == PENDING
+    assert first.moderation_reason == "first comment: no approved comment from this reader yet"
+    assert messages_on(response, client) == [PENDING_MESSAGE]
+    first.status = APPROVED
+    first.save()
+    post_comment(client, post_moderated, body="My second comment.")
+    assert latest().status == APPROVED
+
+
+def test_the_first_comment_rule_does_not_apply_to_pre_moderated_articles(client, article):
+    post_comment(client, article, body="Pre-moderated anyway.")
+    assert latest().status == PENDING
+    assert latest().moderation_reason == ""
+
+
+def test_several_rules_give_the_most_severe_status_and_every_reason(client, post_moderated):
+    BannedWord.objects.create(word="scumbag")
+    SuspectWord.objects.create(word="casino")
+    post_comment(client, post_moderated, body="scumbag casino one.com two.com six.com")
+    assert latest().status == REJECTED
+    assert latest().moderation_reason == (
+        "banned words: “scumbag”; too many links: 3 links (more than 2); "
+        "suspect words: “casino”; first comment: no approved comment from this reader yet"
+    )
+
+
+def test_a_comment_is_stored_before_the_rules_run(client, post_moderated, monkeypatch):
+    seen = []
+
+    def inspecting_rule(submission):
+        seen.append(list(Comment.objects.filter(pk=submission.comment.pk).values_list("status")))
+        return None
+
+    monkeypatch.setattr(moderation, "RULES", [inspecting_rule])
+    post_comment(client, post_moderated, body="Stored first.")
+    assert seen == [[(PENDING,)]]
+
+
+def test_a_failing_rule_leaves_the_comment_stored_and_pending(client, post_moderated, monkeypatch):
+    def broken_rule(submission):
+        raise RuntimeError("the word list service is down")
+
+    monkeypatch.setattr(moderation, "RULES", [broken_rule])
+    response = post_comment(client, post_moderated, body="Kept safe.")
+    assert response.status_code == 303
+    assert latest().status == PENDING
+    assert latest().body == "Kept safe."
+
+
+# Duplicates -----------------------------------------------------------------------------
+
+
+def test_the_same_comment_twice_is_refused_with_400(client, article):
+    assert post_comment(client, article, body="Same words.").status_code == 303
+    response = post_comment(client, article, body="Same words.")
+    assert response.status_code == 400
+    page = html(response)
+    assert page.find(id="comment-form-errors").get_text(strip=True) == (
+        "You have already posted this comment on this article: it is not posted twice."
+    )
+    assert page.find("textarea").get_text().strip() == "Same words."
+    assert Comment.objects.count() == 1
+
+
+def test_a_double_submission_before_the_cookie_is_set_is_caught(article):
+    # Two clicks from a first-time reader: neither request carries the reader cookie yet.
+    assert post_comment(Client(), article, name="Ann", body="Double click.").status_code == 303
+    response = post_comment(Client(), article, name="Ann", body="Double click.")
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_words_from_someone_else_are_fine(client, article):
+    post_comment(client, article, name="Ann", body="Great reporting.")
+    assert post_comment(Client(), article, name="Bob", body="Great reporting.").status_code == 303
+    assert Comment.objects.count() == 2
+
+
+def test_the_same_comment_on_another_article_is_fine(client, article):
+    other = make_article(slug="another-story")
+    post_comment(client, article, body="Same words.")
+    assert post_comment(client, other, body="Same words.").status_code == 303
+
+
+def test_the_same_comment_may_be_posted_again_after_24_hours(client, article):
+    post_comment(client, article, body="Again tomorrow.")
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
+        assert post_comment(client, article, body="Again tomorrow.").status_code == 303
+    assert Comment.objects.count() == 2
+
+
+def test_json_callers_get_the_duplicate_refusal_as_json(client, article):
+    post_comment(client, article, body="Same words.")
+    response = post_comment_json(client, article, body="Same words.")
+    assert response.status_code == 400
+    assert "already posted this comment" in response.json()["error"]
+
+
+# Rate limits ----------------------------------------------------------------------------
+
+TOO_FAST = "You are commenting too fast: at most {} comments in {}. Please try again later."
+
+
+def test_a_sixth_comment_in_ten_minutes_is_refused_with_429(client, article):
+    for n in range(5):
+        assert post_comment(client, article, body=f"Comment {n}").status_code == 303
+    response = post_comment(client, article, body="One too many")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+    page = html(response)
+    assert page.find(id="comment-form-errors").get_text(strip=True) == TOO_FAST.format(
+        5, "10 minutes"
+    )
+    assert page.find("textarea").get_text().strip() == "One too many"
+    assert Comment.objects.count() == 5
+
+
+def test_the_limit_is_per_reader_and_per_address(article):
+    # Five readers from one address (a cookie each) share the address's limit.
+    for n in range(5):
+        assert post_comment(Client(), article, body=f"Reader {n}").status_code == 303
+    response = post_comment(Client(), article, body="Sixth reader, same address")
+    assert response.status_code == 429
+    assert Comment.objects.count() == 5
+
+
+def test_a_reader_changing_address_is_still_limited(client, article):
+    for n in range(5):
+        post_comment(client, article, body=f"Comment {n}", REMOTE_ADDR=f"192.0.2.{n}")
+    response = client.post(
+        f"/articles/{article.slug}/comments/",
+        {"name": "Ann", "body": "From a new address"},
+        REMOTE_ADDR="198.51.100.1",
+    )
+    assert response.status_code == 429
+
+
+def test_the_limit_lifts_when_the_window_has_passed(client, article):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for n in range(5):
+            post_comment(client, article, body=f"Comment {n}")
+        assert post_comment(client, article, body="Too soon").status_code == 429
+    with time_machine.travel(start + timedelta(minutes=10, seconds=1), tick=False):
+        assert post_comment(client, article, body="Later").status_code == 303
+
+
+def test_fifty_comments_a_day_at_most(client, db):
+    article = make_article(publish_in=timedelta(days=-2))
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    for n in range(50):
+        with time_machine.travel(start + timedelta(minutes=11 * (n // 5)), tick=False):
+            assert post_comment(client, article, body=f"Comment {n}").status_code == 303
+    with time_machine.travel(start + timedelta(hours=3), tick=False):
+        response = post_comment(client, article, body="Fifty-first")
+    assert response.status_code == 429
+    assert html(response).find(id="comment-form-errors").get_text(strip=True) == TOO_FAST.format(
+        50, "a day"
+    )
+    assert Comment.objects.count() == 50
+
+
+def test_rate_limits_are_settings(client, article, settings):
+    settings.COMMENTS_RATE_LIMITS = [(1, 60)]
+    assert post_comment(client, article, body="One").status_code == 303
+    response = post_comment_json(client, article, body="Two")
+    assert response.status_code == 429
+    assert response.json() == {"error": TOO_FAST.format(1, "a minute")}
+
+
+def test_refused_comments_do_not_count_against_the_limit(client, article):
+    for _ in range(6):
+        post_comment(client, article, name="", body="Invalid")
+    post_comment(client, article, body="Valid")
+    for _ in range(5):
+        post_comment(client, article, body="Valid")  # duplicates: refused, not counted
+    for n in range(4):
+        assert post_comment(client, article, body=f"More {n}").status_code == 303
+    assert Comment.objects.count() == 5
+
+
+# Bans -----------------------------------------------------------------------------------
+
+BANNED = "You can no longer comment on this site: a moderator has blocked comments from you."
+
+
+def test_a_banned_reader_is_refused_with_403(client, article):
+    reader_id = as_reader(client)
+    ReaderBan.objects.create(reader_id=reader_id, reason="Abuse")
+    response = post_comment(client, article, body="Let me in.")
+    assert response.status_code == 403
+    assert html(response).find(class_="comment-messages").get_text(strip=True) == BANNED
+    assert Comment.objects.count() == 0
+
+
+def test_a_banned_reader_is_refused_even_with_an_invalid_form(client, article):
+    ReaderBan.objects.create(reader_id=as_reader(client))
+    response = post_comment(client, article, name="", body="")
+    assert response.status_code == 403
+    assert BANNED in html(response).find(class_="comment-messages").get_text()
+
+
+def test_a_banned_address_is_refused_whatever_the_cookie(article):
+    ReaderBan.objects.create(ip_hash=CLIENT_ADDRESS_HASH)
+    response = post_comment_json(Client(), article)
+    assert response.status_code == 403
+    assert response.json() == {"error": BANNED}
+    assert Comment.objects.count() == 0
+
+
+def test_a_lifted_ban_lets_the_reader_comment_again(client, article):
+    ban = ReaderBan.objects.create(reader_id=as_reader(client))
+    ban.lifted_at = timezone.now()
+    ban.save()
+    assert post_comment(client, article).status_code == 303
+
+
+def test_a_ban_on_someone_else_changes_nothing(client, article):
+    as_reader(client)
+    ReaderBan.objects.create(reader_id="f" * 48, ip_hash="0" * 64)
+    assert post_comment(client, article).status_code == 303

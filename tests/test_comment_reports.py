@@ -1,0 +1,248 @@
+"""Readers report comments; enough reports send a comment back to the moderators."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from comments import services
+from comments.models import Comment, Flag, ReaderBan
+from tests.commenting import APPROVED, PENDING, REJECTED, as_reader, make_comment
+from tests.helpers import html, make_article
+
+REPORTED = "Reported — thank you"
+ALREADY = "You have already reported this comment: thank you."
+
+
+def flag_url(comment):
+    return f"/comments/{comment.pk}/flag/"
+
+
+def report(client, comment, reason="abuse", **headers):
+    return client.post(flag_url(comment), {"reason": reason}, headers=headers or None)
+
+
+def messages_after(client, response):
+    page = html(client.get(response["Location"]))
+    return [p.get_text(strip=True) for p in page.select(".comment-messages .message")]
+
+
+@pytest.fixture
+def comment(article):
+    return make_comment(article, name="Ann", body="Something contested.")
+
+
+def test_a_reader_reports_a_comment_and_is_thanked(client, comment):
+    response = report(client, comment, reason="off-topic")
+    assert response.status_code == 303
+    assert response["Location"] == f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    assert messages_after(client, response) == [REPORTED]
+    flag = Flag.objects.get()
+    assert (flag.comment, flag.reason) == (comment, "off-topic")
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    assert comment.flag_count == 1
+
+
+def test_the_reporter_sees_their_report_in_place_of_the_form(client, comment):
+    report(client, comment)
+    item = html(client.get(comment.article.get_absolute_url())).find(id=f"comment-{comment.pk}")
+    assert item.find(class_="reported").get_text() == REPORTED
+    assert not item.find("form", class_="report-form")
+    # Others still have the form.
+    other = html(Client().get(comment.article.get_absolute_url())).find(id=f"comment-{comment.pk}")
+    assert other.find("form", class_="report-form")
+
+
+def test_a_second_report_from_the_same_reader_changes_nothing(client, comment):
+    assert messages_after(client, report(client, comment, reason="spam")) == [REPORTED]
+    response = report(client, comment, reason="abuse")
+    assert response.status_code == 303
+    assert messages_after(client, response) == [ALREADY]
+    assert Flag.objects.get().reason == "spam"
+    comment.refresh_from_db()
+    assert comment.flag_count == 1
+
+
+def test_one_report_per_reader_is_a_database_rule(comment):
+    from django.db import IntegrityError, transaction
+
+    Flag.objects.create(comment=comment, reader_id="r" * 48, reason="spam")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Flag.objects.create(comment=comment, reader_id="r" * 48, reason="abuse")
+
+
+def test_three_reports_send_the_comment_back_to_the_queue_as_reported(comment):
+    readers = [Client() for _ in range(3)]
+    for reader, reason in zip(readers, ["abuse", "spam", "abuse"], strict=True):
+        assert report(reader, comment, reason=reason).status_code == 303
+    comment.refresh_from_db()
+    assert comment.status == PENDING
+    assert comment.reported_at is not None
+    assert comment.flag_count == 3
+    assert comment.moderation_reason == (
+        "reports: 3 readers reported it (abusive or hateful ×2, spam ×1)"
+    )
+    assert list(Comment.objects.reported()) == [comment]
+    page = html(Client().get(comment.article.get_absolute_url()))
+    assert not page.find(id=f"comment-{comment.pk}")
+    assert page.find(id="comment-list").get_text(strip=True) == "No comments available."
+
+
+def test_two_reports_leave_the_comment_up(comment):
+    for _ in range(2):
+        report(Client(), comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    assert comment.reported_at is None
+
+
+def test_the_report_threshold_is_a_setting(client, comment, settings):
+    settings.COMMENTS_FLAG_THRESHOLD = 1
+    report(client, comment)
+    comment.refresh_from_db()
+    assert comment.status == PENDING
+
+
+def test_the_reporter_who_hid_a_comment_is_sent_back_to_the_list(comment):
+    for _ in range(2):
+        report(Client(), comment)
+    response = report(Client(), comment)
+    assert response["Location"] == f"{comment.article.get_absolute_url()}#comment-list"
+
+
+def test_a_reader_may_report_again_a_comment_their_report_helped_hide(comment):
+    first = Client()
+    assert messages_after(first, report(first, comment)) == [REPORTED]
+    for _ in range(2):
+        report(Client(), comment)
+    response = report(first, comment)
+    assert response.status_code == 303
+    assert messages_after(first, response) == [ALREADY]
+
+
+def test_a_moderator_approving_it_again_starts_the_count_afresh(comment, moderator):
+    for _ in range(3):
+        report(Client(), comment)
+    comment.refresh_from_db()
+    services.approve(comment=comment, moderator=moderator)
+    assert not Comment.objects.reported().exists()
+    for _ in range(2):
+        report(Client(), comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    assert comment.flag_count == 5
+    report(Client(), comment)
+    comment.refresh_from_db()
+    assert comment.status == PENDING
+
+
+def test_a_reply_that_is_hidden_leaves_its_thread(article):
+    root = make_comment(article)
+    reply = make_comment(article, parent=root)
+    for _ in range(2):
+        report(Client(), reply)
+    response = report(Client(), reply)
+    assert response["Location"].endswith(f"#comment-{root.pk}")
+    page = html(Client().get(article.get_absolute_url()))
+    assert page.find(id=f"comment-{root.pk}")
+    assert not page.find(id=f"comment-{reply.pk}")
+
+
+def test_a_script_reporting_in_place_gets_json(client, comment):
+    response = report(client, comment, accept="application/json")
+    assert response.status_code == 200
+    assert response.json() == {
+        "reported": True,
+        "created": True,
+        "hidden": False,
+        "message": REPORTED,
+    }
+    again = report(client, comment, accept="application/json")
+    assert again.json()["message"] == ALREADY
+    assert again.json()["created"] is False
+
+
+def test_the_reporter_gets_the_reader_cookie(comment):
+    response = report(Client(), comment)
+    assert response.cookies["reader"]["httponly"]
+    assert Flag.objects.get().reader_id
+
+
+@pytest.mark.parametrize("reason", ["", "rude", "SPAM", "spam\x00"])
+def test_a_report_without_a_known_reason_is_refused(client, comment, reason):
+    response = report(client, comment, reason=reason)
+    assert response.status_code == 400
+    message = html(response).find(class_="comment-messages").get_text(strip=True)
+    assert message in {
+        "Choose why you are reporting this comment.",
+        "Choose a reason: spam, abuse, off-topic or other.",
+    }
+    assert Flag.objects.count() == 0
+
+
+def test_a_report_without_a_reason_field_is_refused_as_json(client, comment):
+    response = client.post(flag_url(comment), {}, headers={"accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "Choose why you are reporting this comment."}
+
+
+@pytest.mark.parametrize("status", [PENDING, REJECTED, "spam"])
+def test_a_comment_nobody_can_see_cannot_be_reported(client, article, status):
+    hidden = make_comment(article, status=status)
+    assert report(client, hidden).status_code == 404
+    assert Flag.objects.count() == 0
+
+
+@pytest.mark.parametrize("fixture", ["draft", "scheduled"])
+def test_a_comment_on_an_unpublished_article_cannot_be_reported(client, request, fixture):
+    hidden = make_comment(request.getfixturevalue(fixture))
+    assert report(client, hidden).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["99999", "9" * 25])
+def test_an_unknown_comment_cannot_be_reported(client, db, pk):
+    assert client.post(f"/comments/{pk}/flag/", {"reason": "spam"}).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_the_report_url_only_takes_post(client, comment, method):
+    assert getattr(client, method)(flag_url(comment)).status_code == 405
+
+
+def test_a_report_without_csrf_token_is_forbidden(comment):
+    response = Client(enforce_csrf_checks=True).post(flag_url(comment), {"reason": "spam"})
+    assert response.status_code == 403
+    assert Flag.objects.count() == 0
+
+
+def test_a_banned_reader_cannot_report(client, comment):
+    ReaderBan.objects.create(reader_id=as_reader(client))
+    response = report(client, comment)
+    assert response.status_code == 403
+    assert html(response).find(class_="comment-messages").get_text(strip=True) == (
+        "You can no longer report comments on this site."
+    )
+    assert Flag.objects.count() == 0
+
+
+def test_reports_on_a_closed_article_still_count(client, closed_article):
+    comment = make_comment(closed_article)
+    assert report(client, comment).status_code == 303
+
+
+def test_reports_are_kept_per_comment(article):
+    first, second = make_comment(article), make_comment(make_article(slug="other"))
+    reader = Client()
+    report(reader, first)
+    report(reader, second)
+    assert Flag.objects.count() == 2
+    assert timezone.now() >= Flag.objects.first().created_at
+
+
+def test_reporting_costs_a_bounded_number_of_queries(
+    client, comment, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(11):
+        assert report(client, comment).status_code == 303
+    with django_assert_max_num_queries(11):
+        assert report(client, comment).status_code == 303
