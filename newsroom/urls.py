@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import views
+from newsroom import login_throttle, views
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("admin/login/", login_throttle.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "newsroom.views.server_error"

@@ -1,5 +1,6 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -32,3 +33,9 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The 500 page: no database, no context processors; the request id for the operator."""
+    body = render_to_string("500.html", {"request_id": getattr(request, "id", "")})
+    return HttpResponse(body, status=500)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from articles.models import Article
 from tests.helpers import SEED_SLUG, make_article
@@ -71,6 +72,23 @@ def moderator(django_user_model):
     return django_user_model.objects.create_user(
         username="mo", password="moderator-password", is_staff=True
     )
+
+
+@pytest.fixture
+def unreachable_database(django_db_blocker):
+    """Point the default connection at a database that refuses connections."""
+    saved = dict(connection.settings_dict)
+    with django_db_blocker.unblock():
+        connection.close()
+        if connection.vendor == "sqlite":
+            connection.settings_dict["NAME"] = "/nonexistent-directory/newsroom.sqlite3"
+        else:
+            connection.settings_dict["HOST"] = "127.0.0.1"
+            connection.settings_dict["PORT"] = "9"  # discard port: nothing listens
+        yield
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
 
 
 # Browser tests: the system's Chromium, launched by path; never a downloaded browser.

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from newsroom.urls import handler500  # noqa: F401 - the site's 500 view, here too
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 

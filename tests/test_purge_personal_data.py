@@ -1,0 +1,46 @@
+"""purge_personal_data: emails and address hashes of old comments and reports are removed."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from comments.models import Comment, Flag
+from tests.commenting import make_comment
+
+
+def age(comment, days):
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(days=days))
+
+
+def test_old_comments_lose_their_email_and_address_hash(article):
+    old = make_comment(article, email="old@example.org", ip_hash="a" * 64, body="Old.")
+    recent = make_comment(article, email="new@example.org", ip_hash="b" * 64, body="New.")
+    age(old, 91)
+    age(recent, 89)
+    flag = Flag.objects.create(comment=recent, reader_id="r" * 48, ip_hash="c" * 64, reason="spam")
+    Flag.objects.filter(pk=flag.pk).update(created_at=timezone.now() - timedelta(days=120))
+    out = io.StringIO()
+    call_command("purge_personal_data", "--older-than", "90", stdout=out)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.email, old.ip_hash, old.body, old.name) == ("", "", "Old.", "A reader")
+    assert (recent.email, recent.ip_hash) == ("new@example.org", "b" * 64)
+    assert Flag.objects.get().ip_hash == ""
+    assert "1 comment(s) and 1 report(s) older than 90 day(s)" in out.getvalue()
+
+
+def test_the_default_period_comes_from_the_setting(article, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 10
+    comment = make_comment(article, email="x@example.org")
+    age(comment, 11)
+    call_command("purge_personal_data", stdout=io.StringIO())
+    comment.refresh_from_db()
+    assert comment.email == ""
+
+
+def test_a_negative_period_is_refused(db):
+    with pytest.raises(CommandError, match="0 or more"):
+        call_command("purge_personal_data", "--older-than", "-1", stdout=io.StringIO())
