@@ -212,7 +212,6 @@ PERMISSIONS_POLICY = ", ".join(
         "payment=()",
         "usb=()",
         "clipboard-write=(self)",
-        "web-share=(self)",
     ]
 )
 # Request bodies: no form of ours comes near these; anything bigger is refused with 400.

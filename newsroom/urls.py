@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/login/", login_throttle.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

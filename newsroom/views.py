@@ -1,6 +1,7 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -39,3 +40,9 @@ def server_error(request):
     """The 500 page: no database, no context processors; the request id for the operator."""
     body = render_to_string("500.html", {"request_id": getattr(request, "id", "")})
     return HttpResponse(body, status=500)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin's)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
