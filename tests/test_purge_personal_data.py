@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from comments import services
 from comments.models import Comment, Flag
-from tests.commenting import make_comment
+from tests.commenting import make_comment, post_comment
 
 
 def age(comment, days):
@@ -44,3 +45,22 @@ def test_the_default_period_comes_from_the_setting(article, settings):
 def test_a_negative_period_is_refused(db):
     with pytest.raises(CommandError, match="0 or more"):
         call_command("purge_personal_data", "--older-than", "-1", stdout=io.StringIO())
+
+
+def test_no_page_shows_a_readers_email_or_address_hash(client, article):
+    response = post_comment(client, article, email="ann@example.org", body="My own words.")
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    services.approve(comment=comment)
+    make_comment(article, email="bob@example.org", ip_hash="f" * 64, body="Bob's words.")
+    pages = [
+        client.get(article.get_absolute_url()),  # the author's own view
+        client.get(f"{article.get_absolute_url()}reactions/"),
+        client.get("/"),
+        client.get("/feed/"),
+    ]
+    for page in pages:
+        content = page.content.decode()
+        assert "ann@example.org" not in content and "bob@example.org" not in content
+        assert comment.ip_hash not in content and "f" * 64 not in content
+    assert "My own words." in pages[0].content.decode()
