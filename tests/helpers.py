@@ -80,3 +80,12 @@ def assert_no_axe_violations(axe, page):
     """axe-core runs as a script in the page: the page needs JavaScript enabled."""
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# An init script for browser contexts: CSP violations are kept in window.__violations.
+WATCH_CSP_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""

@@ -3,22 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import SEED_SLUG
+from tests.helpers import SEED_SLUG, WATCH_CSP_VIOLATIONS
 
 pytestmark = pytest.mark.browser
-
-WATCH = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
 
 
 @pytest.fixture
 def watched(browser):
     context = browser.new_context()
-    context.add_init_script(WATCH)
+    context.add_init_script(WATCH_CSP_VIOLATIONS)
     page = context.new_page()
     problems = []
     page.on(

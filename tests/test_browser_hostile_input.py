@@ -5,17 +5,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from tests.helpers import make_article
+from tests.helpers import WATCH_CSP_VIOLATIONS, make_article
 from tests.hostile_inputs import HOSTILE_INPUTS
 
 pytestmark = pytest.mark.browser
-
-WATCH = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
 
 
 @pytest.fixture
@@ -51,7 +44,7 @@ def hostile_site(live_server):
 
 def test_no_hostile_input_runs_in_the_browser(browser, live_server, hostile_site):
     context = browser.new_context()
-    context.add_init_script(WATCH)
+    context.add_init_script(WATCH_CSP_VIOLATIONS)
     page = context.new_page()
     dialogs, csp_console = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
