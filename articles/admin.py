@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Count, F, OuterRef, Subquery
@@ -27,7 +28,7 @@ from articles.models import Article, Section
 from articles.views import render_article
 from comments import insights
 from comments.models import Comment
-from newsroom.admin import action_report, stale_selection
+from newsroom.admin import SafeActionsMixin, action_report, stale_selection
 
 MARKDOWN_HELP = mark_safe(  # noqa: S308 (a constant written here, nothing from a user)
     """<strong>Markdown</strong>, rendered and cleaned when you save:
@@ -53,6 +54,13 @@ CONFLICT_MESSAGE = (
     "The article was not saved: another change reached the database at the same moment "
     "(for example an article with the same slug). Check the article and save again."
 )
+
+
+class ArticleChangeList(ChangeList):
+    """The list reads no article bodies: a hundred of them would weigh megabytes."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body", "body_html")
 
 
 class ArticleStatusFilter(admin.SimpleListFilter):
@@ -131,7 +139,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -146,7 +154,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeActionsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -186,6 +194,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm("articles.publish_article")
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
@@ -244,7 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _apply(self, request, queryset, *, service, done, already, log):
         changed, kept = [], []
-        for article in queryset:
+        for article in queryset.defer(None):  # saving renders the body: read it with the row
             (changed if service(article=article) else kept).append(article)
         if changed:
             LogEntry.objects.log_actions(

@@ -25,7 +25,12 @@ from django.utils.text import Truncator
 from articles.models import Article
 from comments import services
 from comments.models import BannedWord, Comment, Flag, Reaction, ReaderBan, SuspectWord
-from newsroom.admin import EstimatedCountPaginator, action_report, stale_selection
+from newsroom.admin import (
+    EstimatedCountPaginator,
+    SafeActionsMixin,
+    action_report,
+    stale_selection,
+)
 
 Status = Comment.Status
 EXCERPT_LENGTH = 90
@@ -178,7 +183,7 @@ class ReaderBanForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "name",
@@ -288,6 +293,13 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.reported_at:
             return f"{comment.flag_count} (back in the queue)"
         return comment.flag_count
+
+    def get_ordering(self, request):
+        # The queue is first come, first served; any other list reads newest first. Both
+        # orders are index scans (comment_pending_queue_idx, comment_created_idx).
+        if request.GET.get("status", QueueStatusFilter.default) == QueueStatusFilter.default:
+            return ["created_at", "id"]
+        return ["-created_at", "-id"]
 
     def changelist_view(self, request, extra_context=None):
         status = request.GET.get("status", QueueStatusFilter.default)
@@ -575,7 +587,7 @@ def _next_url(request):
 
 
 @admin.register(Reaction)
-class ReactionAdmin(admin.ModelAdmin):
+class ReactionAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ["emoji", "article", "created_at"]
     list_filter = ["emoji"]
     list_select_related = ["article"]
@@ -584,7 +596,7 @@ class ReactionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(SafeActionsMixin, admin.ModelAdmin):
     list_display = ["comment_link", "reason", "created_at"]
     list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["comment__article"]
@@ -606,7 +618,7 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(BannedWord, SuspectWord)
-class ModerationWordAdmin(admin.ModelAdmin):
+class ModerationWordAdmin(SafeActionsMixin, admin.ModelAdmin):
     """The rules read these lists from the database on every comment: a word added here
     counts from the next comment on, on every app server, without a restart."""
 
@@ -617,7 +629,7 @@ class ModerationWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReaderBan)
-class ReaderBanAdmin(admin.ModelAdmin):
+class ReaderBanAdmin(SafeActionsMixin, admin.ModelAdmin):
     form = ReaderBanForm
     list_display = ["__str__", "reason", "created_at", "created_by", "state", "lifted_at"]
     list_filter = [("lifted_at", admin.EmptyFieldListFilter)]

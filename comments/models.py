@@ -83,6 +83,8 @@ class Comment(models.Model):
                 name="comment_pending_queue_idx",
                 condition=Q(status="pending"),
             ),
+            # Every other view of the queue (all, approved, rejected, spam): newest first.
+            models.Index(fields=["created_at", "id"], name="comment_created_idx"),
             # The queue filtered by article, and the article list's pending counts.
             models.Index(
                 fields=["article", "created_at"],

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -143,3 +144,22 @@ class EstimatedCountPaginator(Paginator):
             return capped
         self.estimated = True
         return max(planner_estimate(queryset), capped)
+
+
+class SafeActionsMixin:
+    """List actions that answer a tampered selection (ids that are not ids) with a message,
+    where Django's own code would fail with a server error."""
+
+    def response_action(self, request, queryset):
+        pk = self.opts.pk
+        for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+            try:
+                pk.to_python(value)
+            except ValidationError:
+                self.message_user(
+                    request,
+                    "The selection was not understood: no items have been changed.",
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
