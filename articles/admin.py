@@ -28,7 +28,7 @@ from articles.models import Article, Section
 from articles.views import render_article
 from comments import insights
 from comments.models import Comment
-from newsroom.admin import SafeActionsMixin, action_report, stale_selection
+from newsroom.admin import SafeAdminMixin, action_report, stale_selection
 
 MARKDOWN_HELP = mark_safe(  # noqa: S308 (a constant written here, nothing from a user)
     """<strong>Markdown</strong>, rendered and cleaned when you save:
@@ -139,7 +139,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Section)
-class SectionAdmin(SafeActionsMixin, admin.ModelAdmin):
+class SectionAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -154,7 +154,7 @@ class SectionAdmin(SafeActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeActionsMixin, admin.ModelAdmin):
+class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -279,7 +279,7 @@ class ArticleAdmin(SafeActionsMixin, admin.ModelAdmin):
             request,
             queryset,
             service=services.publish_now,
-            done="published: readers see it now",
+            done="published now",
             already="public",
             log="Published now (list action).",
         )
@@ -290,7 +290,7 @@ class ArticleAdmin(SafeActionsMixin, admin.ModelAdmin):
             request,
             queryset,
             service=services.unpublish,
-            done="unpublished, back to draft: readers get “not found” now",
+            done="unpublished, back to draft",
             already="unpublished",
             log="Unpublished: back to draft (list action).",
         )
@@ -312,7 +312,7 @@ class ArticleAdmin(SafeActionsMixin, admin.ModelAdmin):
             request,
             queryset,
             service=services.open_comments,
-            done="open to comments again, pre-moderated",
+            done="opened to comments again, pre-moderated",
             already="open to comments",
             log="Opened comments, pre-moderated (list action).",
         )

@@ -27,7 +27,7 @@ from comments import services
 from comments.models import BannedWord, Comment, Flag, Reaction, ReaderBan, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
-    SafeActionsMixin,
+    SafeAdminMixin,
     action_report,
     stale_selection,
 )
@@ -183,7 +183,7 @@ class ReaderBanForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
+class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "name",
@@ -587,7 +587,7 @@ def _next_url(request):
 
 
 @admin.register(Reaction)
-class ReactionAdmin(SafeActionsMixin, admin.ModelAdmin):
+class ReactionAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = ["emoji", "article", "created_at"]
     list_filter = ["emoji"]
     list_select_related = ["article"]
@@ -596,7 +596,7 @@ class ReactionAdmin(SafeActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(SafeActionsMixin, admin.ModelAdmin):
+class FlagAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = ["comment_link", "reason", "created_at"]
     list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["comment__article"]
@@ -618,7 +618,7 @@ class FlagAdmin(SafeActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(BannedWord, SuspectWord)
-class ModerationWordAdmin(SafeActionsMixin, admin.ModelAdmin):
+class ModerationWordAdmin(SafeAdminMixin, admin.ModelAdmin):
     """The rules read these lists from the database on every comment: a word added here
     counts from the next comment on, on every app server, without a restart."""
 
@@ -629,7 +629,7 @@ class ModerationWordAdmin(SafeActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(ReaderBan)
-class ReaderBanAdmin(SafeActionsMixin, admin.ModelAdmin):
+class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
     form = ReaderBanForm
     list_display = ["__str__", "reason", "created_at", "created_by", "state", "lifted_at"]
     list_filter = [("lifted_at", admin.EmptyFieldListFilter)]

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -146,9 +146,18 @@ class EstimatedCountPaginator(Paginator):
         return max(planner_estimate(queryset), capped)
 
 
-class SafeActionsMixin:
-    """List actions that answer a tampered selection (ids that are not ids) with a message,
-    where Django's own code would fail with a server error."""
+class SafeAdminMixin:
+    """Lists that answer odd input with a message or a clean URL where Django's own code
+    would fail with a server error: a tampered action selection (ids that are not ids),
+    and NUL characters in the query string (PostgreSQL refuses them in any text)."""
+
+    def changelist_view(self, request, extra_context=None):
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            return HttpResponseRedirect(f"{request.path}?{cleaned.urlencode()}")
+        return super().changelist_view(request, extra_context)
 
     def response_action(self, request, queryset):
         pk = self.opts.pk
