@@ -124,11 +124,12 @@ def planner_estimate(queryset):
 class EstimatedCountPaginator(Paginator):
     """A paginator for lists that can hold millions of rows (the moderation queue).
 
-    An exact COUNT(*) of a million rows costs more than the rest of the page. On
-    PostgreSQL, this one counts exactly only up to `exact_up_to` rows (a capped count: a
-    LIMIT inside the count); past that it takes the planner's estimate (EXPLAIN, from
-    the table's statistics; for the whole table that is pg_class.reltuples) and says so:
-    `estimated` is True and the list shows "about N". Elsewhere (SQLite) it counts.
+    An exact COUNT(*) of a million rows costs more than the rest of the page. This one
+    counts exactly only up to `exact_up_to` rows (a capped count: a LIMIT inside the
+    count). Past that, on PostgreSQL, it takes the planner's estimate (EXPLAIN, from the
+    table's statistics; for the whole table that is pg_class.reltuples) and says so:
+    `estimated` is True and the list shows "about N". SQLite, the small embedded setup,
+    then counts exactly.
     """
 
     exact_up_to = 10_000
@@ -137,11 +138,11 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        if connections[queryset.db].vendor != "postgresql":
-            return queryset.count()
         capped = queryset.order_by()[: self.exact_up_to + 1].count()
         if capped <= self.exact_up_to:
             return capped
+        if connections[queryset.db].vendor != "postgresql":
+            return queryset.count()
         self.estimated = True
         return max(planner_estimate(queryset), capped)
 
