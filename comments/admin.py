@@ -598,6 +598,7 @@ class ReactionAdmin(SafeAdminMixin, admin.ModelAdmin):
 @admin.register(Flag)
 class FlagAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = ["comment_link", "reason", "created_at"]
+    list_display_links = None  # a report is read, never edited: the link goes to its comment
     list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["comment__article"]
     show_full_result_count = False

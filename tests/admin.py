@@ -32,7 +32,8 @@ def run_action(client, url, action, objects, **extra):
 
 
 def messages_after(response):
-    return [str(message) for message in response.wsgi_request._messages]
+    """The messages this request added (not those still waiting from earlier ones)."""
+    return [str(message) for message in response.wsgi_request._messages._queued_messages]
 
 
 def rows(response):
