@@ -103,7 +103,7 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         help_texts = {
             "body": MARKDOWN_HELP,
-            "slug": "The article's address: /articles/<slug>/. Filled in from the title.",
+            "slug": "The end of the article's address (/articles/…/), filled in from the title.",
             "status": "Published with a time to come means scheduled: the article becomes "
             "public by itself at that time.",
             "published_at": "Empty when publishing: now. A time to come schedules the article.",

@@ -294,6 +294,12 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             return f"{comment.flag_count} (back in the queue)"
         return comment.flag_count
 
+    def get_list_display(self, request):
+        # The queue is all pending: its status column would only repeat it.
+        if request.GET.get("status", QueueStatusFilter.default) == QueueStatusFilter.default:
+            return [name for name in self.list_display if name != "status"]
+        return self.list_display
+
     def get_ordering(self, request):
         # The queue is first come, first served; any other list reads newest first. Both
         # orders are index scans (comment_pending_queue_idx, comment_created_idx).

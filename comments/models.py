@@ -185,6 +185,8 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = "report"
+        verbose_name_plural = "readers' reports"
         constraints = [
             models.UniqueConstraint(fields=["comment", "reader_id"], name="flag_one_per_reader"),
             models.CheckConstraint(
