@@ -37,9 +37,12 @@ migrations-check: install
 	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The moderation queue at a million comments, on a scratch PostgreSQL database (filled by
-# the command; never point it at a database you care about).
+# the command; never point it at a database you care about). Run as in production:
+# DEBUG off, hashed static files.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_scale
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret DEBUG=off
 bench-queue: install
 	createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
-	DEBUG=on DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
-	DEBUG=on DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_queue --scratch
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_queue --scratch

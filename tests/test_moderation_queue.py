@@ -330,7 +330,8 @@ def test_the_default_queue_is_served_by_its_partial_index_in_its_order(moderator
     [page_query] = [
         q["sql"]
         for q in queries.captured_queries
-        if 'FROM "comments_comment" INNER JOIN "articles_article"' in q["sql"]
+        if q["sql"].startswith("SELECT")
+        and 'FROM "comments_comment" INNER JOIN "articles_article"' in q["sql"]
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -158,3 +158,13 @@ class Command(BaseCommand):
         )
         for query in queries.captured_queries:
             self.stdout.write(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+        page_query = next(
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT")
+            and 'FROM "comments_comment" INNER JOIN "articles_article"' in q["sql"]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {page_query}")
+            plan = [row[0] for row in cursor.fetchall()]
+        self.stdout.write("  the page's plan:\n" + "\n".join(f"    {line}" for line in plan))
