@@ -139,6 +139,22 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset.filter(article_id=self.article_id())
 
 
+class BanStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Active"), ("lifted", "Lifted")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "active":
+                return queryset.active()
+            case "lifted":
+                return queryset.filter(lifted_at__isnull=False)
+        return queryset
+
+
 # Forms -----------------------------------------------------------------------------------
 
 
@@ -639,7 +655,7 @@ class ModerationWordAdmin(SafeAdminMixin, admin.ModelAdmin):
 class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
     form = ReaderBanForm
     list_display = ["__str__", "reason", "created_at", "created_by", "state", "lifted_at"]
-    list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    list_filter = [BanStateFilter]
     list_select_related = ["created_by", "lifted_by"]
     raw_id_fields = ["comment"]
     actions = ["lift_bans"]

@@ -237,7 +237,7 @@ def test_bans_are_listed_and_lifted(moderator_client, moderator, article):
     _, comment = banned_commenter(reader, article)
     moderator_client.post(f"{COMMENTS}{comment.pk}/ban/", {"post": "yes", "reason": "Abuse"})
     ban = ReaderBan.objects.get()
-    listed = html(moderator_client.get(BANS))
+    listed = html(moderator_client.get(BANS, {"state": "active"}))
     assert "Active" in listed.select_one("td.field-state").get_text()
     response = run_action(moderator_client, BANS, "lift_bans", [ban])
     assert messages_after(response) == ["1 ban lifted: those readers may comment again."]
@@ -247,6 +247,9 @@ def test_bans_are_listed_and_lifted(moderator_client, moderator, article):
     assert post_comment(reader, article, body="I am back.").status_code == 303
     response = run_action(moderator_client, BANS, "lift_bans", [ban])
     assert messages_after(response) == ["1 ban was already lifted, left as it was."]
+    assert html(moderator_client.get(BANS, {"state": "active"})).select("td.field-state") == []
+    lifted = html(moderator_client.get(BANS, {"state": "lifted"}))
+    assert lifted.select_one("td.field-state").get_text() == "Lifted"
 
 
 def test_a_bans_target_cannot_be_edited_only_lifted(moderator_client, article):
