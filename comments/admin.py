@@ -65,20 +65,27 @@ DECISIONS = {
 
 # The queue's filters ---------------------------------------------------------------------
 
+STATUS_CHOICES = [*Status.choices, ("all", "All")]
+
+
+def listed_status(request):
+    """The status the list shows: ?status=, pending when absent or unknown."""
+    value = request.GET.get("status")
+    return value if value in dict(STATUS_CHOICES) else Status.PENDING
+
 
 class QueueStatusFilter(admin.SimpleListFilter):
     """Pending by default: the list opens on the queue. "All" shows every status."""
 
     title = "status"
     parameter_name = "status"
-    default = Status.PENDING
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, ("all", "All")]
+        return STATUS_CHOICES
 
     def value(self):
         value = super().value()
-        return value if value in {key for key, _label in self.lookup_choices} else self.default
+        return value if value in dict(STATUS_CHOICES) else Status.PENDING
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -312,22 +319,23 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     def get_list_display(self, request):
         # The queue is all pending: its status column would only repeat it.
-        if request.GET.get("status", QueueStatusFilter.default) == QueueStatusFilter.default:
+        if listed_status(request) == Status.PENDING:
             return [name for name in self.list_display if name != "status"]
         return self.list_display
 
     def get_ordering(self, request):
         # The queue is first come, first served; any other list reads newest first. Both
         # orders are index scans (comment_pending_queue_idx, comment_created_idx).
-        if request.GET.get("status", QueueStatusFilter.default) == QueueStatusFilter.default:
+        if listed_status(request) == Status.PENDING:
             return ["created_at", "id"]
         return ["-created_at", "-id"]
 
     def changelist_view(self, request, extra_context=None):
-        status = request.GET.get("status", QueueStatusFilter.default)
-        title = "The moderation queue: pending comments"
-        if status != QueueStatusFilter.default:
-            title = "Comments" if status == "all" else f"Comments: {status}"
+        status = listed_status(request)
+        if status == Status.PENDING:
+            title = "The moderation queue: pending comments"
+        else:
+            title = "Comments" if status == "all" else f"Comments: {Status(status).label.lower()}"
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     # Bulk decisions: each through the services, one history entry per comment --------
