@@ -195,9 +195,6 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm("articles.publish_article")
 
-    def get_changelist(self, request, **kwargs):
-        return ArticleChangeList
-
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
             return []
@@ -211,6 +208,9 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
         return None
 
     # The list ----------------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_queryset(self, request):
         pending = (
