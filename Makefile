@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install
+.PHONY: run test lint format migrations-check install bench-queue
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -17,6 +17,7 @@ install: $(BIN)/.installed
 
 run: install
 	DEBUG=on $(BIN)/python manage.py migrate --no-input
+	DEBUG=on $(BIN)/python manage.py setup_roles
 	DEBUG=on $(BIN)/python manage.py seed_demo
 	@echo "To sign in to /admin/, create a first superuser: DEBUG=on $(BIN)/python manage.py createsuperuser"
 	DEBUG=on $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -34,3 +35,14 @@ format: install
 
 migrations-check: install
 	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The moderation queue at a million comments, on a scratch PostgreSQL database (filled by
+# the command; never point it at a database you care about). Run as in production:
+# DEBUG off, hashed static files.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_scale
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret DEBUG=off
+bench-queue: install
+	createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_queue --scratch

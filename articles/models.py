@@ -43,6 +43,13 @@ class ArticleQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published for a time still to come: public by itself when that time comes."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
     def with_response_counts(self):
         """Each article's approved comments and reaction total, as two subqueries.
 
@@ -123,6 +130,7 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="article_slug_unique"),
             models.CheckConstraint(
@@ -184,6 +192,29 @@ class Article(models.Model):
     def author_name(self):
         """The byline without its leading "By", for structured data."""
         return re.sub(r"^by\s+", "", self.byline.strip(), flags=re.IGNORECASE)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """Draft, Scheduled or Published: what readers get, in the staff's words."""
+        if self.is_scheduled:
+            return "Scheduled"
+        return self.get_status_display()
 
     @property
     def comments_closed(self):

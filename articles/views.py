@@ -116,8 +116,11 @@ def _reply_target(request, *, article, comments):
     return find_reply_target(article=article, pk=pk)
 
 
-def render_article(request, article, *, comment_form=None, comments_error=None, status=200):
-    """The article page; also what a refused or invalid comment gets back, with its form."""
+def render_article(
+    request, article, *, comment_form=None, comments_error=None, status=200, preview=None
+):
+    """The article page; also what a refused or invalid comment gets back, with its form,
+    and the staff's preview (`preview`: what the banner above it says)."""
     reader_id = reader_id_from_request(request)
     canonical_url = absolute_url(request, article.get_absolute_url())
     comments = comment_list(
@@ -148,6 +151,7 @@ def render_article(request, article, *, comment_form=None, comments_error=None, 
             "comment_form": comment_form,
             "reply_to": reply_to,
             "comments_error": comments_error,
+            "preview": preview,
         },
         status=status,
     )

@@ -1,35 +1,623 @@
-from django.contrib import admin
+"""The moderators' desk: the comment queue, readers' reports, word lists and bans.
 
+Every decision (approve, reject, spam, ban, lift a ban) goes through comments.services,
+the same functions the site's views use, and is written to the admin's history. What a
+reader wrote is never editable here: moderators decide on it, they don't rewrite it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Lower
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from articles.models import Article
+from comments import services
 from comments.models import BannedWord, Comment, Flag, Reaction, ReaderBan, SuspectWord
+from newsroom.admin import (
+    EstimatedCountPaginator,
+    SafeAdminMixin,
+    action_report,
+    stale_selection,
+)
+
+Status = Comment.Status
+EXCERPT_LENGTH = 90
+THREAD_SHOWN = 50
+REPORTS_SHOWN = 100
+ARTICLES_IN_FILTER = 30
+
+
+@dataclass(frozen=True)
+class Decision:
+    service: Callable
+    status: str
+    done: str  # "3 comments <done>."
+    already: str  # "1 comment was already <already>."
+    log: str  # the history entry
+
+    def needed(self, comment):
+        """Whether the decision changes anything (a reported comment always needs one)."""
+        return comment.status != self.status or comment.reported_at is not None
+
+
+DECISIONS = {
+    "approve": Decision(
+        services.approve, Status.APPROVED, "approved, shown to readers now", "approved", "Approved"
+    ),
+    "reject": Decision(services.reject, Status.REJECTED, "rejected", "rejected", "Rejected"),
+    "spam": Decision(
+        services.mark_spam, Status.SPAM, "marked as spam", "marked as spam", "Marked as spam"
+    ),
+}
+
+
+# The queue's filters ---------------------------------------------------------------------
+
+STATUS_CHOICES = [*Status.choices, ("all", "All")]
+
+
+def listed_status(request):
+    """The status the list shows: ?status=, pending when absent or unknown."""
+    value = request.GET.get("status")
+    return value if value in dict(STATUS_CHOICES) else Status.PENDING
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Pending by default: the list opens on the queue. "All" shows every status."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return STATUS_CHOICES
+
+    def value(self):
+        value = super().value()
+        return value if value in dict(STATUS_CHOICES) else Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Comments readers' reports sent back to the queue."""
+
+    title = "readers' reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.reported()
+        return queryset
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """The latest articles (the filter list stays short however many there are); any
+    article's comments through ?article=<id>, as the article list's counts link."""
+
+    title = "article"
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        articles = list(
+            Article.objects.published()
+            .order_by("-published_at", "-id")
+            .only("title")[:ARTICLES_IN_FILTER]
+        )
+        selected = self.article_id()
+        if selected and selected not in {a.pk for a in articles}:
+            articles += list(Article.objects.filter(pk=selected).only("title"))
+        return [(str(a.pk), Truncator(a.title).chars(60)) for a in articles]
+
+    def article_id(self):
+        try:
+            return int(self.value())
+        except (TypeError, ValueError):
+            return None
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(article_id=self.article_id())
+
+
+class BanStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Active"), ("lifted", "Lifted")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "active":
+                return queryset.active()
+            case "lifted":
+                return queryset.filter(lifted_at__isnull=False)
+        return queryset
+
+
+# Forms -----------------------------------------------------------------------------------
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(
+        max_length=ReaderBan._meta.get_field("reason").max_length,
+        required=False,
+        help_text="Kept with the ban, for the moderators who read it later.",
+    )
+
+
+class ModerationWordForm(forms.ModelForm):
+    def clean_word(self):
+        word = " ".join(self.cleaned_data["word"].split())
+        if not word:
+            raise forms.ValidationError("Write a word or a phrase.")
+        taken = (
+            type(self.instance)
+            .objects.annotate(lower=Lower("word"))
+            .filter(lower=word.lower())
+            .exclude(pk=self.instance.pk)
+        )
+        if taken.exists():
+            raise forms.ValidationError("This word is already on the list.")
+        return word
+
+
+class ReaderBanForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not self.instance.pk
+            and not cleaned.get("reader_id")
+            and not cleaned.get("ip_hash")
+            and not self.errors
+        ):
+            raise forms.ValidationError("Give the reader id, the address hash, or both.")
+        return cleaned
+
+
+# The queue -------------------------------------------------------------------------------
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = [
+        "excerpt",
         "name",
-        "article",
+        "article_title",
+        "why_held",
+        "reports",
+        "received",
+        "status",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [
+        QueueStatusFilter,
+        ReportedFilter,
+        ArticleFilter,
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["article"]
+    list_per_page = 50
+    sortable_by = ["received", "reports"]
+    search_help_text = "Search the comments' text and the commenters' names."
+    actions = ["approve_comments", "reject_comments", "mark_spam", "ban_commenters"]
+    # At a million comments: no exact counts of the whole table, no per-filter counts.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+    change_form_template = "admin/comments/comment/change_form.html"
+    readonly_fields = [
+        "article_link",
+        "parent_link",
+        "name",
+        "email",
+        "body_text",
         "status",
         "created_at",
-        "moderation_reason",
-        "flag_count",
-    ]
-    list_filter = ["status"]
-    list_select_related = ["article"]
-    search_fields = ["body", "name"]
-    raw_id_fields = ["article", "parent"]
-    readonly_fields = [
-        "reader_id",
-        "ip_hash",
-        "created_at",
-        "moderated_by",
-        "moderated_at",
+        "rules",
         "flag_count",
         "reported_at",
+        "moderated_by",
+        "moderated_at",
+        "reader_id",
+        "ip_hash",
     ]
+
+    # Who may do what ---------------------------------------------------------------------
+
+    def has_moderate_permission(self, request, obj=None):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers
+
+    def has_change_permission(self, request, obj=None):
+        return False  # what a reader wrote is never rewritten; decisions are actions
+
+    def get_search_fields(self, request):
+        if request.user.is_superuser:
+            return ["body", "name", "email"]
+        return ["body", "name"]
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "article_link",
+            "parent_link",
+            "name",
+            "body_text",
+            "status",
+            "created_at",
+            "rules",
+            "flag_count",
+            "reported_at",
+            "moderated_by",
+            "moderated_at",
+        ]
+        if request.user.is_superuser:
+            fields[3:3] = ["email"]
+            fields += ["reader_id", "ip_hash"]
+        return fields
+
+    # The list ----------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .defer("article__body", "article__body_html", "article__standfirst")
+        )
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(" ".join(comment.body.split())).chars(EXCERPT_LENGTH)
+
+    @admin.display(description="Article")
+    def article_title(self, comment):
+        return Truncator(comment.article.title).chars(60)
+
+    @admin.display(description="Why held")
+    def why_held(self, comment):
+        return comment.moderation_reason or "—"
+
+    @admin.display(description="Received", ordering="created_at")
+    def received(self, comment):
+        return comment.created_at
+
+    @admin.display(description="Reports", ordering="flag_count")
+    def reports(self, comment):
+        if comment.reported_at:
+            return f"{comment.flag_count} (back in the queue)"
+        return comment.flag_count
+
+    def get_list_display(self, request):
+        # The queue is all pending: its status column would only repeat it.
+        if listed_status(request) == Status.PENDING:
+            return [name for name in self.list_display if name != "status"]
+        return self.list_display
+
+    def get_ordering(self, request):
+        # The queue is first come, first served; any other list reads newest first. Both
+        # orders are index scans (comment_pending_queue_idx, comment_created_idx).
+        if listed_status(request) == Status.PENDING:
+            return ["created_at", "id"]
+        return ["-created_at", "-id"]
+
+    def changelist_view(self, request, extra_context=None):
+        status = listed_status(request)
+        if status == Status.PENDING:
+            title = "The moderation queue: pending comments"
+        else:
+            title = "Comments" if status == "all" else f"Comments: {Status(status).label.lower()}"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    # Bulk decisions: each through the services, one history entry per comment --------
+
+    def _decide(self, request, queryset, decision):
+        decision = DECISIONS[decision]
+        changed, kept = [], []
+        for comment in queryset:
+            if not decision.needed(comment):
+                kept.append(comment)
+                continue
+            decision.service(comment=comment, moderator=request.user)
+            changed.append(comment)
+        if changed:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=changed,
+                action_flag=CHANGE,
+                change_message=f"{decision.log} (from the queue).",
+            )
+        moved, deleted = stale_selection(request, queryset, [*changed, *kept])
+        message, level = action_report(
+            noun="comment",
+            changed=len(changed),
+            unchanged=len(kept),
+            moved=moved,
+            deleted=deleted,
+            done=decision.done,
+            already=decision.already,
+        )
+        self.message_user(request, message, level)
+
+    @admin.action(description="Approve the selected comments", permissions=["moderate"])
+    def approve_comments(self, request, queryset):
+        self._decide(request, queryset, "approve")
+
+    @admin.action(description="Reject the selected comments", permissions=["moderate"])
+    def reject_comments(self, request, queryset):
+        self._decide(request, queryset, "reject")
+
+    @admin.action(description="Mark the selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._decide(request, queryset, "spam")
+
+    @admin.action(
+        description="Ban the commenters of the selected comments", permissions=["moderate"]
+    )
+    def ban_commenters(self, request, queryset):
+        """Asks first (with a reason), then bans each commenter once."""
+        form = BanForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            self._ban(request, list(queryset), reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Ban these commenters?",
+            "opts": self.opts,
+            "comments": list(queryset),
+            "form": form,
+            "action": "ban_commenters",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "form_url": "",
+            "cancel_url": request.get_full_path(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/comments/comment/ban_confirmation.html", context)
+
+    def _ban(self, request, comments, *, reason):
+        made, already, impossible, seen = [], 0, 0, set()
+        for comment in comments:
+            target = (comment.reader_id, comment.ip_hash)
+            if target in seen:
+                continue
+            seen.add(target)
+            if not any(target):
+                impossible += 1
+            elif _already_banned(comment):
+                already += 1
+            else:
+                made.append(
+                    services.ban_commenter(comment=comment, moderator=request.user, reason=reason)
+                )
+        if made:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=made,
+                action_flag=ADDITION,
+                change_message="Banned from the queue.",
+            )
+        parts = []
+        if made:
+            parts.append(f"{_commenters(len(made))} banned: they can no longer comment.")
+        if already:
+            parts.append(f"{_commenters(already)} already banned, left as before.")
+        if impossible:
+            parts.append(
+                f"{_commenters(impossible)} could not be banned: no reader id or address "
+                "was kept for their comments."
+            )
+        self.message_user(request, " ".join(parts), messages.SUCCESS if made else messages.WARNING)
+
+    # One comment: its page, and the decisions on it ------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/moderate/",
+                self.admin_site.admin_view(self.moderate_view),
+                name=f"{prefix}_moderate",
+            ),
+            path(
+                "<path:object_id>/ban/",
+                self.admin_site.admin_view(self.ban_view),
+                name=f"{prefix}_ban",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, unquote(object_id))
+        if comment is not None:
+            root = comment.parent or comment
+            extra_context = {
+                **(extra_context or {}),
+                "comment": comment,
+                "thread_root": root,
+                "thread_replies": list(
+                    Comment.objects.filter(parent=root)
+                    .order_by("created_at", "id")
+                    .only("name", "body", "status", "created_at", "parent_id")[:THREAD_SHOWN]
+                ),
+                "reports": list(
+                    Flag.objects.filter(comment=comment).order_by("created_at", "id")[
+                        :REPORTS_SHOWN
+                    ]
+                ),
+                "active_ban": ReaderBan.objects.matching(
+                    reader_id=comment.reader_id, ip_hash=comment.ip_hash
+                ).first(),
+                "can_moderate": self.has_moderate_permission(request),
+                "decisions": [
+                    ("approve", "Approve"),
+                    ("reject", "Reject"),
+                    ("spam", "Mark as spam"),
+                ],
+                "moderate_url": reverse("admin:comments_comment_moderate", args=[comment.pk]),
+                "ban_url": reverse("admin:comments_comment_ban", args=[comment.pk]),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _comment_or_redirect(self, request, object_id):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return None, self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return comment, None
+
+    def moderate_view(self, request, object_id):
+        """POST decision=approve|reject|spam: the buttons on a comment's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment, redirect = self._comment_or_redirect(request, object_id)
+        if redirect:
+            return redirect
+        decision = request.POST.get("decision")
+        if decision not in DECISIONS:
+            self.message_user(request, "Choose approve, reject or spam.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
+        decision = DECISIONS[decision]
+        if decision.needed(comment):
+            decision.service(comment=comment, moderator=request.user)
+            self.log_change(request, comment, f"{decision.log}.")
+            self.message_user(
+                request, f"The comment by {comment.name} was {decision.done}.", messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request, f"This comment was already {decision.already}.", messages.WARNING
+            )
+        return HttpResponseRedirect(_next_url(request))
+
+    def ban_view(self, request, object_id):
+        """ "Ban this commenter": a page that asks for a reason, then bans."""
+        comment, redirect = self._comment_or_redirect(request, object_id)
+        if redirect:
+            return redirect
+        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
+        form = BanForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            self._ban(request, [comment], reason=form.cleaned_data["reason"])
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Ban this commenter?",
+            "opts": self.opts,
+            "comments": [comment],
+            "form": form,
+            "action": None,
+            "form_url": reverse("admin:comments_comment_ban", args=[comment.pk]),
+            "cancel_url": change_url,
+            "original": comment,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/comments/comment/ban_confirmation.html", context)
+
+    # Read-only fields of a comment's page ----------------------------------------------
+
+    @admin.display(description="Article")
+    def article_link(self, comment):
+        article = comment.article
+        if article.is_public:
+            url, label = article.get_absolute_url(), "on the site"
+        else:
+            url = reverse("admin:articles_article_preview", args=[article.pk])
+            label = f"preview: {article.state_label.lower()}"
+        return format_html('<a href="{}">{}</a> ({})', url, article.title, label)
+
+    @admin.display(description="In reply to")
+    def parent_link(self, comment):
+        if comment.parent_id is None:
+            return "— (starts a thread)"
+        url = reverse("admin:comments_comment_change", args=[comment.parent_id])
+        return format_html('<a href="{}">{}</a>', url, comment.parent.name)
+
+    @admin.display(description="Comment")
+    def body_text(self, comment):
+        # linebreaks() escapes the text before it adds the paragraphs.
+        return mark_safe(linebreaks(comment.body, autoescape=True))  # noqa: S308
+
+    @admin.display(description="Why the rules held it")
+    def rules(self, comment):
+        found = reasons(comment.moderation_reason)
+        if not found:
+            return "No rule spoke: it waits because comments are moderated first."
+        return format_html(
+            '<ul class="moderation-reasons">{}</ul>',
+            format_html_join(
+                "", "<li><strong>{}</strong>: {}</li>", ((rule, text) for rule, text in found)
+            ),
+        )
+
+
+def reasons(moderation_reason):
+    """ "banned words: “x”; too many links: 3 links" -> [("banned words", "“x”"), …]."""
+    found = []
+    for part in moderation_reason.split("; "):
+        rule, colon, text = part.partition(": ")
+        if part.strip():
+            found.append((rule, text) if colon else ("rule", part))
+    return found
+
+
+def _already_banned(comment):
+    """An active ban already covers this commenter's reader id and address."""
+    bans = ReaderBan.objects.active()
+    covered_reader = not comment.reader_id or bans.filter(reader_id=comment.reader_id).exists()
+    covered_address = not comment.ip_hash or bans.filter(ip_hash=comment.ip_hash).exists()
+    return covered_reader and covered_address
+
+
+def _commenters(n):
+    return "1 commenter was" if n == 1 else f"{n} commenters were"
+
+
+def _next_url(request):
+    """Where to go after a decision: back to the queue as it was filtered (a local URL
+    only), or the queue."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("admin:comments_comment_changelist")
+
+
+# Reactions, reports, words, bans ---------------------------------------------------------
 
 
 @admin.register(Reaction)
-class ReactionAdmin(admin.ModelAdmin):
+class ReactionAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = ["emoji", "article", "created_at"]
     list_filter = ["emoji"]
     list_select_related = ["article"]
@@ -38,30 +626,115 @@ class ReactionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
-    list_display = ["comment", "reason", "created_at"]
-    list_filter = ["reason"]
+class FlagAdmin(SafeAdminMixin, admin.ModelAdmin):
+    list_display = ["comment_link", "reason", "created_at"]
+    list_display_links = None  # a report is read, never edited: the link goes to its comment
+    list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["comment__article"]
-    readonly_fields = ["comment", "reader_id", "ip_hash", "reason", "created_at"]
+    show_full_result_count = False
+    fields = ["comment_link", "reason", "created_at"]
+    readonly_fields = ["comment_link", "reason", "created_at"]
 
     def has_add_permission(self, request):
+        return False  # reports come from readers
+
+    def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Comment")
+    def comment_link(self, flag):
+        url = reverse("admin:comments_comment_change", args=[flag.comment_id])
+        excerpt = Truncator(flag.comment.body).chars(EXCERPT_LENGTH)
+        return format_html('<a href="{}">{}</a> by {}', url, excerpt, flag.comment.name)
 
 
 @admin.register(BannedWord, SuspectWord)
-class ModerationWordAdmin(admin.ModelAdmin):
+class ModerationWordAdmin(SafeAdminMixin, admin.ModelAdmin):
+    """The rules read these lists from the database on every comment: a word added here
+    counts from the next comment on, on every app server, without a restart."""
+
+    form = ModerationWordForm
     list_display = ["word", "note", "created_at"]
     search_fields = ["word", "note"]
+    fields = ["word", "note"]
 
 
 @admin.register(ReaderBan)
-class ReaderBanAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "reason", "created_at", "created_by", "lifted_at"]
-    list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
+    form = ReaderBanForm
+    list_display = ["__str__", "reason", "created_at", "created_by", "state", "lifted_at"]
+    list_filter = [BanStateFilter]
+    list_select_related = ["created_by", "lifted_by"]
     raw_id_fields = ["comment"]
-    readonly_fields = ["created_at", "created_by", "lifted_by"]
+    actions = ["lift_bans"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["reader_id", "ip_hash", "reason"]
+        return [
+            "reader_id",
+            "ip_hash",
+            "reason",
+            "comment_link",
+            "created_at",
+            "created_by",
+            "lifted_at",
+            "lifted_by",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # Who and what a ban targets never changes: lift it and make another.
+        return [
+            "reader_id",
+            "ip_hash",
+            "comment_link",
+            "created_at",
+            "created_by",
+            "lifted_at",
+            "lifted_by",
+        ]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="State", boolean=False)
+    def state(self, ban):
+        return "Active" if ban.is_active else "Lifted"
+
+    @admin.display(description="Made from the comment")
+    def comment_link(self, ban):
+        if ban.comment_id is None:
+            return "—"
+        url = reverse("admin:comments_comment_change", args=[ban.comment_id])
+        return format_html('<a href="{}">comment {}</a>', url, ban.comment_id)
+
+    @admin.action(description="Lift the selected bans", permissions=["change"])
+    def lift_bans(self, request, queryset):
+        lifted, kept = [], []
+        for ban in queryset:
+            if ban.is_active:
+                lifted.append(services.lift_ban(ban=ban, moderator=request.user))
+            else:
+                kept.append(ban)
+        if lifted:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=lifted,
+                action_flag=CHANGE,
+                change_message="Lifted the ban.",
+            )
+        moved, deleted = stale_selection(request, queryset, [*lifted, *kept])
+        message, level = action_report(
+            noun="ban",
+            changed=len(lifted),
+            unchanged=len(kept),
+            moved=moved,
+            deleted=deleted,
+            done="lifted: those readers may comment again",
+            already="lifted",
+        )
+        self.message_user(request, message, level)

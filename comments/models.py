@@ -56,6 +56,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        permissions = [
+            ("moderate_comment", "Can moderate comments: approve, reject, mark spam, ban")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
@@ -74,9 +77,18 @@ class Comment(models.Model):
                 name="comment_approved_idx",
                 condition=Q(status="approved"),
             ),
+            # The moderation queue's default page: pending, oldest first, in its order.
             models.Index(
-                fields=["created_at"],
+                fields=["created_at", "id"],
                 name="comment_pending_queue_idx",
+                condition=Q(status="pending"),
+            ),
+            # Every other view of the queue (all, approved, rejected, spam): newest first.
+            models.Index(fields=["created_at", "id"], name="comment_created_idx"),
+            # The queue filtered by article, and the article list's pending counts.
+            models.Index(
+                fields=["article", "created_at"],
+                name="comment_pending_article_idx",
                 condition=Q(status="pending"),
             ),
             models.Index(fields=["article", "reader_id"], name="comment_reader_idx"),
@@ -130,6 +142,10 @@ class Reaction(models.Model):
             models.CheckConstraint(condition=~Q(reader_id=""), name="reaction_has_reader"),
             models.CheckConstraint(condition=~Q(emoji=""), name="reaction_has_kind"),
         ]
+        indexes = [
+            # "What readers felt": an article's reactions per day.
+            models.Index(fields=["article", "created_at"], name="reaction_article_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.emoji} on {self.article_id} by {self.reader_id[:8]}…"
@@ -169,6 +185,8 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = "report"
+        verbose_name_plural = "readers' reports"
         constraints = [
             models.UniqueConstraint(fields=["comment", "reader_id"], name="flag_one_per_reader"),
             models.CheckConstraint(

@@ -6,12 +6,9 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.contrib import admin
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from comments.clients import request_address_hash
 
@@ -55,11 +52,3 @@ def count_login_failure(sender, credentials, request=None, **kwargs):
         if failures >= settings.LOGIN_FAILURE_LIMIT:
             # The lock's end is a time we compare, not only a cache expiry.
             cache.set(f"login-locked:{identity}", time.time() + window, timeout=window)
-
-
-@never_cache
-def admin_login(request, extra_context=None):
-    """The admin's own login view, refusing attempts while the username or address is locked."""
-    if request.method == "POST" and is_locked(request, request.POST.get("username", "")):
-        return render(request, "admin/login_locked.html", {"message": LOCKED_MESSAGE}, status=429)
-    return admin.site.login(request, extra_context)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import login_throttle, views
+from newsroom import views
 
 urlpatterns = [
     path("", include("articles.urls")),
@@ -9,7 +9,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("admin/login/", login_throttle.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

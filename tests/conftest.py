@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -68,10 +69,49 @@ def closed_article(db):
 
 
 @pytest.fixture
-def moderator(django_user_model):
-    return django_user_model.objects.create_user(
-        username="mo", password="moderator-password", is_staff=True
+def roles(db):
+    """The staff groups, as `python manage.py setup_roles` makes them."""
+    call_command("setup_roles", stdout=io.StringIO())
+
+
+def _staff(django_user_model, *, username, password, group):
+    user = django_user_model.objects.create_user(
+        username=username, password=password, is_staff=True
     )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def moderator(django_user_model, roles):
+    """Staff in the Moderators group: works the comment queue, views articles."""
+    return _staff(
+        django_user_model, username="mo", password="moderator-password", group="Moderators"
+    )
+
+
+@pytest.fixture
+def editor(django_user_model, roles):
+    """Staff in the Editors group: writes, publishes and deletes articles."""
+    return _staff(django_user_model, username="ed", password="editor-password", group="Editors")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture
