@@ -1,18 +1,28 @@
 from urllib.parse import urlencode
 
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from articles import pagecache
 from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.seo import news_article_json_ld
 from articles.sharing import share_links
 from comments.forms import CommentForm, find_reply_target
-from comments.reactions import reaction_bar
-from comments.readers import reader_id_from_request
+from comments.reactions import bar_items, reaction_bar
+from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
+from comments.services import reaction_counts
 from comments.threads import comment_list
 from newsroom.site import absolute_url
+
+ARTICLE_TEMPLATE = "articles/article_detail.html"
+REACTION_BAR_TEMPLATE = "comments/includes/reaction_bar.html"
 
 
 class ArticleListMixin:
@@ -26,6 +36,32 @@ class ArticleListMixin:
     http_method_names = ["get", "head", "options"]
     # The first article of the first page is shown as the lead.
     show_lead = True
+    # Each page is rendered once and kept in the cache (articles.pagecache): it is the
+    # same for every reader. Publications and edits show at once, counts within
+    # LIST_CACHE_SECONDS; a CDN may keep it as long.
+    cached = True
+
+    def get(self, request, *args, **kwargs):
+        number = pagecache.page_number(request)
+        if not self.cached or number is None:
+            return super().get(request, *args, **kwargs)
+        cached = pagecache.ListPageCache(
+            path=request.path, page_number=number, origin=pagecache.origin(request)
+        ).fetch()
+        if cached.entry is None:
+            response = super().get(request, *args, **kwargs)
+            response.render()
+            cached.store(content=response.content, content_type=response["Content-Type"])
+        not_modified = get_conditional_response(
+            request, etag=cached.etag, last_modified=cached.last_modified
+        )
+        response = not_modified or HttpResponse(
+            cached.entry["content"], content_type=cached.entry["content_type"]
+        )
+        response["ETag"] = cached.etag
+        response["Last-Modified"] = cached.last_modified
+        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.LIST_CACHE_SECONDS)
+        return response
 
     def get_queryset(self):
         return (
@@ -76,6 +112,7 @@ class SectionView(ArticleListMixin, ListView):
 class SearchView(ArticleListMixin, ListView):
     template_name = "articles/search.html"
     show_lead = False
+    cached = False
 
     def get(self, request, *args, **kwargs):
         self.query, self.query_shortened = clean_query(request.GET.get("q", ""))
@@ -98,10 +135,88 @@ class SearchView(ArticleListMixin, ListView):
         )
 
 
+def _published_article(slug):
+    return get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+
+
+def _private(response):
+    """The article page carries a CSRF token tied to the reader's cookie, and what is theirs:
+    browsers may keep it and ask again (ETag), shared caches never."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
 @require_safe
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
-    return render_article(request, article)
+    """The article page. Its parts that are the same for every reader come from the cache
+    (articles.pagecache); only the reader's own parts are made for each request: the CSRF
+    token, and the pressed buttons of a reader who has reacted. A request with a session,
+    flash messages, a ?reply_to= or an odd ?page=, and a reader with comments awaiting
+    moderation or reports, get the page rendered for them alone."""
+    number = pagecache.page_number(request)
+    if number is None or "reply_to" in request.GET or pagecache.has_own_state(request):
+        return render_article(request, _published_article(slug))
+    cached = pagecache.ArticlePageCache(
+        slug=slug, page_number=number, origin=pagecache.origin(request)
+    ).fetch()
+    reader_id = reader_id_from_cookie(request)
+    if cached.complete and request.META.get("CSRF_COOKIE"):
+        etag = cached.etag(reader_id=reader_id, csrf_secret=request.META["CSRF_COOKIE"])
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=cached.last_modified
+        )
+        if not_modified is not None:
+            not_modified["ETag"] = etag
+            return _private(not_modified)
+
+    article = None if cached.complete else _published_article(slug)
+    article_id = article.pk if article else cached.page["article_id"]
+    mine = frozenset()
+    if reader_id:
+        state = reader_state(article_id=article_id, reader_id=reader_id)
+        if state.has_own_comments_or_reports:
+            return render_article(
+                request, article or _published_article(slug), mine=state.reactions
+            )
+        mine = state.reactions
+    if cached.bar is None:
+        counts = reaction_counts(article_id)
+        cached.store_bar(counts=counts, html=_render_reaction_bar(slug, counts))
+    if cached.page is None:
+        html, comments = _render_page_for_cache(request, article, page_number=number)
+        if comments.page.number != number:
+            # No such comment page: the reader gets the nearest one, not kept.
+            return render_article(request, article, mine=mine)
+        cached.store_page(article_id=article_id, html=html)
+
+    bar = _render_reaction_bar(slug, cached.bar["counts"], mine) if mine else None
+    response = HttpResponse(cached.body(csrf_token=get_token(request), reaction_bar=bar))
+    response["ETag"] = cached.etag(reader_id=reader_id, csrf_secret=request.META["CSRF_COOKIE"])
+    response["Last-Modified"] = cached.last_modified
+    return _private(response)
+
+
+def _render_reaction_bar(slug, counts, mine=frozenset()):
+    """The bar as the cache keeps it: the CSRF token as a placeholder."""
+    context = {
+        "article": {"slug": slug},
+        "reactions": bar_items(counts=counts, mine=mine),
+        "csrf_token": pagecache.placeholders()["csrf_token"],
+    }
+    return render_to_string(REACTION_BAR_TEMPLATE, context)
+
+
+def _render_page_for_cache(request, article, *, page_number):
+    """The page as a reader without cookies sees it, with placeholders for the CSRF token
+    and the reaction bar; and its comment list."""
+    context = article_page_context(request, article, reader_id=None, page_number=page_number)
+    context.update(
+        csrf_token=pagecache.placeholders()["csrf_token"],
+        reaction_bar_placeholder=pagecache.placeholders()["reaction_bar"],
+        messages=(),
+    )
+    return render_to_string(ARTICLE_TEMPLATE, context, request=request), context["comments"]
 
 
 def _reply_target(request, *, article, comments):
@@ -116,13 +231,31 @@ def _reply_target(request, *, article, comments):
     return find_reply_target(article=article, pk=pk)
 
 
-def render_article(request, article, *, comment_form=None, comments_error=None, status=200):
-    """The article page; also what a refused or invalid comment gets back, with its form."""
+def render_article(
+    request, article, *, comment_form=None, comments_error=None, status=200, mine=None
+):
+    """The article page rendered for this request alone; also what a refused or invalid
+    comment gets back, with its form. `mine`: the reader's reactions, when known."""
     reader_id = reader_id_from_request(request)
-    canonical_url = absolute_url(request, article.get_absolute_url())
-    comments = comment_list(
-        article=article, reader_id=reader_id, page_number=request.GET.get("page")
+    context = article_page_context(
+        request,
+        article,
+        reader_id=reader_id,
+        page_number=request.GET.get("page"),
+        comment_form=comment_form,
+        comments_error=comments_error,
     )
+    context["reactions"] = reaction_bar(article=article, reader_id=reader_id, mine=mine)
+    html = render_to_string(ARTICLE_TEMPLATE, context, request=request)
+    return _private(HttpResponse(html, status=status))
+
+
+def article_page_context(
+    request, article, *, reader_id, page_number, comment_form=None, comments_error=None
+):
+    """What the article page shows, but the reaction bar."""
+    canonical_url = absolute_url(request, article.get_absolute_url())
+    comments = comment_list(article=article, reader_id=reader_id, page_number=page_number)
     reply_to = None
     if article.comments_closed:
         comment_form = None
@@ -133,21 +266,15 @@ def render_article(request, article, *, comment_form=None, comments_error=None, 
         )
     else:
         reply_to = comment_form.reply_to
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "canonical_url": canonical_url,
-            "json_ld": news_article_json_ld(
-                article=article, url=canonical_url, site_url=absolute_url(request, "/")
-            ),
-            "share_links": share_links(url=canonical_url, title=article.title),
-            "reactions": reaction_bar(article=article, reader_id=reader_id),
-            "comments": comments,
-            "comment_form": comment_form,
-            "reply_to": reply_to,
-            "comments_error": comments_error,
-        },
-        status=status,
-    )
+    return {
+        "article": article,
+        "canonical_url": canonical_url,
+        "json_ld": news_article_json_ld(
+            article=article, url=canonical_url, site_url=absolute_url(request, "/")
+        ),
+        "share_links": share_links(url=canonical_url, title=article.title),
+        "comments": comments,
+        "comment_form": comment_form,
+        "reply_to": reply_to,
+        "comments_error": comments_error,
+    }

@@ -3,10 +3,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from articles import pagecache
 from articles.models import Article
 
 
 class CommentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update the rows, and drop their articles' cached pages (as a save does)."""
+        slugs = list(
+            Article.objects.filter(pk__in=self.values("article_id")).values_list("slug", flat=True)
+        )
+        rows = super().update(**kwargs)
+        if rows:
+            pagecache.comments_changed(*slugs)
+        return rows
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 

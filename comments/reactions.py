@@ -15,9 +15,16 @@ def short_count(n):
     return str(n)
 
 
-def reaction_bar(*, article, reader_id):
+def reaction_bar(*, article, reader_id, mine=None):
+    """The bar's buttons for this reader (`mine`: their keys, when already known)."""
     counts = reaction_counts(article)
-    mine = readers_reactions(article, reader_id)
+    if mine is None:
+        mine = readers_reactions(article, reader_id)
+    return bar_items(counts=counts, mine=mine)
+
+
+def bar_items(*, counts, mine):
+    """What the bar template shows of each configured reaction."""
     return [
         {
             "key": key,

@@ -2,9 +2,11 @@
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import CharField, Value
 
 READER_COOKIE_SALT = "newsroom.reader"
 READER_ID_PATTERN = re.compile(r"[0-9a-f]{48}")
@@ -15,6 +17,11 @@ def reader_id_from_request(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user-{user.pk}"
+    return reader_id_from_cookie(request)
+
+
+def reader_id_from_cookie(request):
+    """The anonymous reader's id from their cookie alone (no session, no user), or None."""
     try:
         value = request.get_signed_cookie(
             settings.READER_COOKIE_NAME, default=None, salt=READER_COOKIE_SALT
@@ -43,3 +50,35 @@ def remember_reader(response, reader_id):
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """What one reader has done on one article that changes how its page looks to them."""
+
+    reactions: frozenset
+    # Comments of theirs that are not approved (shown to them alone), or reports (their
+    # "Reported — thank you"): the page is then rendered for them.
+    has_own_comments_or_reports: bool
+
+
+def reader_state(*, article_id, reader_id):
+    """The reader's reactions on the article, and whether they have comments not approved
+    or reports on it: one query."""
+    from comments.models import Comment, Flag, Reaction
+
+    mark = "#"  # no reaction key starts with it
+    reactions = Reaction.objects.filter(article_id=article_id, reader_id=reader_id)
+    comments = (
+        Comment.objects.filter(article_id=article_id, reader_id=reader_id)
+        .exclude(status=Comment.Status.APPROVED)
+        .annotate(key=Value(mark, output_field=CharField()))
+    )
+    reports = Flag.objects.filter(reader_id=reader_id, comment__article_id=article_id).annotate(
+        key=Value(mark, output_field=CharField())
+    )
+    rows = reactions.values_list("emoji").union(
+        comments.order_by().values_list("key"), reports.order_by().values_list("key"), all=True
+    )
+    keys = {key for (key,) in rows}
+    return ReaderState(reactions=frozenset(keys - {mark}), has_own_comments_or_reports=mark in keys)

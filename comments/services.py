@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from articles import pagecache
 from articles.models import Article
 from comments import moderation, ratelimit
 from comments.models import Comment, Flag, Reaction, ReactionCount, ReaderBan
@@ -46,6 +47,7 @@ def toggle_reaction(*, article, reader_id, emoji):
             ReactionCount.objects.filter(article=article, emoji=emoji).update(
                 count=F("count") - deleted
             )
+            pagecache.reactions_changed(article.slug)
             return False
         try:
             with transaction.atomic():
@@ -54,6 +56,7 @@ def toggle_reaction(*, article, reader_id, emoji):
             # The same reader's concurrent tap inserted it first: it is on, counted once.
             return True
         _increment_count(article=article, emoji=emoji)
+        pagecache.reactions_changed(article.slug)
         return True
 
 
@@ -82,6 +85,7 @@ def recount_reactions(*, article):
         ReactionCount.objects.bulk_create(
             ReactionCount(article=article, emoji=emoji, count=n) for emoji, n in totals
         )
+        pagecache.reactions_changed(article.slug)
 
 
 # Comments ------------------------------------------------------------------------------
@@ -197,7 +201,11 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
     """A reader reports a comment: once per reader. At COMMENTS_FLAG_THRESHOLD reports since
     the last moderator decision, an approved comment goes back to pending, as "reported"."""
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("article")
+            .get(pk=comment.pk)
+        )
         try:
             with transaction.atomic():
                 Flag.objects.create(
@@ -205,8 +213,10 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
                 )
         except IntegrityError:
             return FlagResult(created=False, hidden=comment.status != Comment.Status.APPROVED)
-        Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+        # The row is locked: no other report can count in between.
+        comment.flag_count += 1
         if comment.status != Comment.Status.APPROVED:
+            comment.save(update_fields=["flag_count"])
             return FlagResult(created=True, hidden=True)
         open_reports = Flag.objects.filter(comment=comment)
         if comment.moderated_at is not None:
@@ -214,6 +224,7 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
         reasons = Counter(open_reports.values_list("reason", flat=True))
         total = sum(reasons.values())
         if total < settings.COMMENTS_FLAG_THRESHOLD:
+            comment.save(update_fields=["flag_count"])
             return FlagResult(created=True, hidden=False)
         summary = ", ".join(
             f"{Flag.Reason(key).label.lower()} ×{n}" for key, n in reasons.most_common()
@@ -224,7 +235,7 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
         comment.status = Comment.Status.PENDING
         comment.reported_at = timezone.now()
         comment.moderation_reason = reason_text[: moderation.REASON_MAX_LENGTH]
-        comment.save(update_fields=["status", "reported_at", "moderation_reason"])
+        comment.save(update_fields=["status", "reported_at", "moderation_reason", "flag_count"])
         return FlagResult(created=True, hidden=True)
 
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("bench/floor", views.bench_floor, name="bench_floor"),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -32,3 +33,12 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def bench_floor(request):
+    """The benchmark's floor: a fixed short answer through the same middleware as every
+    page, touching neither the database nor the cache. Off unless BENCH_FLOOR is set."""
+    if not settings.BENCH_FLOOR:
+        raise Http404("Not enabled.")
+    return HttpResponse(b"floor\n", content_type="text/plain")

@@ -1,0 +1,321 @@
+"""Pages rendered once and served many times, dropped the moment what they show changes.
+
+Generations. Each cached part is stamped with the generations it was rendered from: a
+random token per article for its page (the article and its comments), one per article
+for its reaction counts, one for the whole site (sections) and one for the article lists.
+They live in the cache beside the parts. A write that changes what a part shows replaces
+the token (a *bump*), so the part is never used again. The bump happens when the write is
+made and again when its transaction commits: a page rendered from the database while
+the write was still uncommitted cannot survive under the new generation. A reader reads
+the generations before the database, in the same cache round trip as the parts.
+
+Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
+updates of articles and comments (ArticleQuerySet.update, CommentQuerySet.update), and
+the reaction counters (comments.services.toggle_reaction, recount_reactions).
+
+Staleness: an article page never shows a state older than the last write that went
+through the app (views, services, the admin, model saves, queryset updates): its parts
+are dropped when the write commits. PAGE_CACHE_SECONDS bounds the age of any part used
+at all (the relative times of comments; a write made outside the app, in SQL). The list
+pages (front page, sections) show publications, edits and section changes at once, and
+comment and reaction counts at most LIST_CACHE_SECONDS old.
+
+A new release never serves parts cached by the previous one: the cache keys carry a
+digest of the templates, the code and the static files' manifest.
+"""
+
+import hashlib
+import secrets
+import time
+from functools import cache as memoize
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
+
+# Generations outlive the parts by far; one that expires or is evicted starts afresh
+# with a new random token, which no cached part carries.
+GENERATION_TIMEOUT = 7 * 24 * 60 * 60
+SITE_KEY = "gen:site"
+LISTS_KEY = "gen:lists"
+# Longest comment page number that is cached (longer ones are rendered each time).
+MAX_PAGE_DIGITS = 6
+
+
+def _digest(*parts):
+    digest = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def new_generation():
+    return secrets.token_hex(8)
+
+
+@memoize
+def release():
+    """A digest of what renders the pages: templates, code, the static files' manifest."""
+    base = settings.BASE_DIR
+    paths = sorted(
+        path
+        for pattern in ("templates/**/*.html", "articles/**/*.py", "comments/**/*.py")
+        for path in base.glob(pattern)
+        if "migrations" not in path.parts
+    )
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists():
+        paths.append(manifest)
+    digest = hashlib.blake2b(digest_size=8)
+    for path in paths:
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@memoize
+def placeholders():
+    """Markers rendered into the cached page where each reader's own parts go. They are
+    derived from SECRET_KEY, so no text a reader writes can contain them."""
+    mark = salted_hmac("newsroom.pagecache", "placeholders").hexdigest()[:32]
+    return {
+        "csrf_token": f"csrf{mark}",
+        "reaction_bar": mark_safe(f"<!--reaction-bar-{mark}-->"),  # noqa: S308 (ours, no input)
+    }
+
+
+def page_generation_key(slug):
+    return f"gen:page:{_digest(slug)}"
+
+
+def bar_generation_key(slug):
+    return f"gen:bar:{_digest(slug)}"
+
+
+# Bumps ---------------------------------------------------------------------------------
+
+
+def _bump(keys):
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return
+
+    def bump():
+        cache.set_many({key: new_generation() for key in keys}, GENERATION_TIMEOUT)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+def article_changed(*slugs):
+    """An article was saved, published, unpublished, renamed or deleted."""
+    slugs = [slug for slug in slugs if slug]
+    _bump(
+        [
+            *(page_generation_key(slug) for slug in slugs),
+            *(bar_generation_key(slug) for slug in slugs),
+            LISTS_KEY,
+        ]
+    )
+
+
+def comments_changed(*slugs):
+    """A comment of these articles was written, moderated, reported or deleted."""
+    _bump(page_generation_key(slug) for slug in slugs if slug)
+
+
+def reactions_changed(slug):
+    """A reaction count of this article changed."""
+    _bump([bar_generation_key(slug)])
+
+
+def site_changed():
+    """Something every page may show changed (a section's name or address)."""
+    _bump([SITE_KEY, LISTS_KEY])
+
+
+def slugs_of(article_ids):
+    from articles.models import Article
+
+    ids = {pk for pk in article_ids if pk is not None}
+    if not ids:
+        return []
+    return list(Article.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def _current(values, key):
+    """The generation under `key` in `values`, starting one if there is none."""
+    generation = values.get(key)
+    if generation is None:
+        generation = new_generation()
+        if not cache.add(key, generation, GENERATION_TIMEOUT):
+            generation = cache.get(key) or generation
+    return generation
+
+
+def _fresh(entry, generation, max_age):
+    return (
+        entry is not None
+        and entry["generation"] == generation
+        and time.time() - entry["rendered_at"] < max_age
+    )
+
+
+def origin(request):
+    """What absolute URLs in a page are built on (see newsroom.site.absolute_url)."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def page_number(request, parameter="page"):
+    """The page asked for by ?page=, as an int, or None if it is not a plain number."""
+    value = request.GET.get(parameter, "1")
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_PAGE_DIGITS:
+        return None
+    return int(value)
+
+
+def has_own_state(request):
+    """Whether the request carries what only its own rendering can show: a session (a
+    logged-in user, messages kept in the session) or flash messages."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
+
+
+def _etag(*parts):
+    return f'W/"{_digest(*parts)}"'
+
+
+class ArticlePageCache:
+    """An article page's cached parts: the page without its reaction bar for a reader
+    without cookies (per comment page and origin), and the reaction bar with its counts."""
+
+    def __init__(self, *, slug, page_number, origin):
+        self.slug = slug
+        self.page_number = page_number
+        self.site_key = SITE_KEY
+        self.page_generation_key = page_generation_key(slug)
+        self.bar_generation_key = bar_generation_key(slug)
+        self.page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
+        self.bar_key = f"page:{release()}:bar:{_digest(slug)}"
+        self.page = None
+        self.bar = None
+
+    def fetch(self):
+        """One cache round trip: the generations and both parts, kept if still current."""
+        values = cache.get_many(
+            [
+                self.site_key,
+                self.page_generation_key,
+                self.bar_generation_key,
+                self.page_key,
+                self.bar_key,
+            ]
+        )
+        self.page_generation = (
+            _current(values, self.site_key),
+            _current(values, self.page_generation_key),
+        )
+        self.bar_generation = _current(values, self.bar_generation_key)
+        max_age = settings.PAGE_CACHE_SECONDS
+        page = values.get(self.page_key)
+        bar = values.get(self.bar_key)
+        self.page = page if _fresh(page, self.page_generation, max_age) else None
+        self.bar = bar if _fresh(bar, self.bar_generation, max_age) else None
+        return self
+
+    @property
+    def complete(self):
+        return self.page is not None and self.bar is not None
+
+    def store_page(self, *, article_id, html):
+        """Keep the page rendered for a reader without cookies, with the placeholders."""
+        head, found, tail = html.partition(placeholders()["reaction_bar"])
+        if not found:
+            raise ValueError("The article page has no reaction bar placeholder.")
+        self.page = {
+            "generation": self.page_generation,
+            "rendered_at": time.time(),
+            "digest": _digest(html),
+            "article_id": article_id,
+            "head": head.encode(),
+            "tail": tail.encode(),
+        }
+        cache.set(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
+
+    def store_bar(self, *, counts, html):
+        """Keep the reaction counts and the bar as a reader without reactions sees it."""
+        self.bar = {
+            "generation": self.bar_generation,
+            "rendered_at": time.time(),
+            "digest": _digest(html),
+            "counts": counts,
+            "html": html.encode(),
+        }
+        cache.set(self.bar_key, self.bar, settings.PAGE_CACHE_SECONDS)
+
+    def etag(self, *, reader_id, csrf_secret):
+        """Changes with what the page shows and with the reader's CSRF cookie (the token in
+        its forms). For a reader with a cookie, also with every write to the article: what
+        is theirs on the page (pressed buttons, pending comments) changes only with one."""
+        parts = [
+            self.page["digest"],
+            self.bar["digest"],
+            salted_hmac("newsroom.pagecache.etag", csrf_secret or "").hexdigest(),
+        ]
+        if reader_id:
+            parts += [self.page["generation"], self.bar["generation"], reader_id]
+        return _etag(*parts)
+
+    @property
+    def last_modified(self):
+        return http_date(max(self.page["rendered_at"], self.bar["rendered_at"]))
+
+    def body(self, *, csrf_token, reaction_bar=None):
+        """The page for this request: its CSRF token in every form, and its reaction bar
+        (the cached one unless the reader has pressed some buttons)."""
+        bar = self.bar["html"] if reaction_bar is None else reaction_bar.encode()
+        page = b"".join((self.page["head"], bar, self.page["tail"]))
+        return page.replace(placeholders()["csrf_token"].encode(), csrf_token.encode())
+
+
+class ListPageCache:
+    """A page of an article list (the front page, a section), the same for every reader."""
+
+    def __init__(self, *, path, page_number, origin):
+        self.key = f"page:{release()}:list:{_digest(path, page_number, origin)}"
+        self.entry = None
+
+    def fetch(self):
+        values = cache.get_many([SITE_KEY, LISTS_KEY, self.key])
+        self.generation = (_current(values, SITE_KEY), _current(values, LISTS_KEY))
+        entry = values.get(self.key)
+        if _fresh(entry, self.generation, settings.LIST_CACHE_SECONDS):
+            self.entry = entry
+        return self
+
+    def store(self, *, content, content_type):
+        self.entry = {
+            "generation": self.generation,
+            "rendered_at": time.time(),
+            "digest": _digest(content),
+            "content": content,
+            "content_type": content_type,
+        }
+        cache.set(self.key, self.entry, settings.LIST_CACHE_SECONDS)
+
+    @property
+    def etag(self):
+        return _etag(self.entry["digest"])
+
+    @property
+    def last_modified(self):
+        return http_date(self.entry["rendered_at"])
