@@ -4,7 +4,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install
+SCALE ?= small
+
+.PHONY: run test lint format migrations-check install bench
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -34,3 +36,10 @@ format: install
 
 migrations-check: install
 	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Serve the app as production does and load it with wrk: `make bench`, `make bench SCALE=large`.
+# PostgreSQL when DATABASE_URL is set (the bench uses a scratch database beside it), Redis
+# when REDIS_URL is set. See README.md, "Performance".
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing. Install it: sudo apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)"; exit 1; }
+	$(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)
