@@ -4,10 +4,11 @@ Generations. Each cached part is stamped with the generations it was rendered fr
 random token per article for its page (the article and its comments), one per article
 for its reaction counts, one for the whole site (sections) and one for the article lists.
 They live in the cache beside the parts. A write that changes what a part shows replaces
-the token (a *bump*), so the part is never used again. The bump happens when the write is
-made and again when its transaction commits: a page rendered from the database while
-the write was still uncommitted cannot survive under the new generation. A reader reads
-the generations before the database, in the same cache round trip as the parts.
+the token (a *bump*) when its transaction commits, so the part is never used again. A
+reader reads the generations before the database, in the same cache round trip as the
+parts: what it renders from the database is at least as new as the generation it stores
+it under, and a page rendered from a state older than a commit is never stored under the
+generation that commit made.
 
 Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
 updates of articles and comments (ArticleQuerySet.update, CommentQuerySet.update), and
@@ -101,6 +102,9 @@ def bar_generation_key(slug):
 
 
 def _bump(keys):
+    """New generations for `keys` when the current transaction commits (at once outside
+    one). PAGE_CACHE_BUMP_BEFORE_COMMIT: also at once, for tests, whose transactions
+    never commit."""
     keys = list(dict.fromkeys(keys))
     if not keys:
         return
@@ -108,9 +112,9 @@ def _bump(keys):
     def bump():
         cache.set_many({key: new_generation() for key in keys}, GENERATION_TIMEOUT)
 
-    bump()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(bump)
+    if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
+        bump()
+    transaction.on_commit(bump)
 
 
 def article_changed(*slugs):
@@ -251,14 +255,19 @@ class ArticlePageCache:
         }
         cache.set(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 
-    def store_bar(self, *, counts, html):
-        """Keep the reaction counts and the bar as a reader without reactions sees it."""
+    def store_bar(self, *, counts, html, buttons):
+        """Keep the reaction counts, the bar as a reader without reactions sees it, and each
+        button as it is in it and as it is pressed: {key: (html, pressed html)}."""
         self.bar = {
             "generation": self.bar_generation,
             "rendered_at": time.time(),
             "digest": _digest(html),
             "counts": counts,
             "html": html.encode(),
+            "buttons": {
+                key: (button.encode(), pressed.encode())
+                for key, (button, pressed) in buttons.items()
+            },
         }
         cache.set(self.bar_key, self.bar, settings.PAGE_CACHE_SECONDS)
 
@@ -279,12 +288,34 @@ class ArticlePageCache:
     def last_modified(self):
         return http_date(max(self.page["rendered_at"], self.bar["rendered_at"]))
 
-    def body(self, *, csrf_token, reaction_bar=None):
-        """The page for this request: its CSRF token in every form, and its reaction bar
-        (the cached one unless the reader has pressed some buttons)."""
-        bar = self.bar["html"] if reaction_bar is None else reaction_bar.encode()
+    def body(self, *, csrf_token, mine=()):
+        """The page for this request: its CSRF token in every form, and the buttons the
+        reader has pressed (`mine`) shown pressed."""
+        bar = self.bar["html"]
+        for key in mine:
+            if key in self.bar["buttons"]:
+                button, pressed = self.bar["buttons"][key]
+                bar = bar.replace(button, pressed, 1)
         page = b"".join((self.page["head"], bar, self.page["tail"]))
         return page.replace(placeholders()["csrf_token"].encode(), csrf_token.encode())
+
+
+def published_article_id(slug, *, lookup):
+    """The id of the published article at `slug`: from the cache while its page generation
+    holds (publishing, unpublishing, renaming or deleting it bumps that), else from
+    `lookup()` (None: no such article), then kept."""
+    key = f"page:{release()}:article-id:{_digest(slug)}"
+    generation_key = page_generation_key(slug)
+    values = cache.get_many([SITE_KEY, generation_key, key])
+    generation = (_current(values, SITE_KEY), _current(values, generation_key))
+    entry = values.get(key)
+    if _fresh(entry, generation, settings.PAGE_CACHE_SECONDS):
+        return entry["id"]
+    article_id = lookup()
+    if article_id is not None:
+        entry = {"generation": generation, "rendered_at": time.time(), "id": article_id}
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    return article_id
 
 
 class ListPageCache:

@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -19,10 +18,12 @@ from comments.reactions import bar_items, reaction_bar
 from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
 from comments.services import reaction_counts
 from comments.threads import comment_list
+from newsroom.csrf import get_token
 from newsroom.site import absolute_url
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
 REACTION_BAR_TEMPLATE = "comments/includes/reaction_bar.html"
+REACTION_BUTTON_TEMPLATE = "comments/includes/reaction_button.html"
 
 
 class ArticleListMixin:
@@ -142,7 +143,7 @@ def _published_article(slug):
 def _private(response):
     """The article page carries a CSRF token tied to the reader's cookie, and what is theirs:
     browsers may keep it and ask again (ETag), shared caches never."""
-    patch_cache_control(response, private=True, no_cache=True)
+    response.headers["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -181,8 +182,7 @@ def article_detail(request, slug):
             )
         mine = state.reactions
     if cached.bar is None:
-        counts = reaction_counts(article_id)
-        cached.store_bar(counts=counts, html=_render_reaction_bar(slug, counts))
+        _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
     if cached.page is None:
         html, comments = _render_page_for_cache(request, article, page_number=number)
         if comments.page.number != number:
@@ -190,21 +190,32 @@ def article_detail(request, slug):
             return render_article(request, article, mine=mine)
         cached.store_page(article_id=article_id, html=html)
 
-    bar = _render_reaction_bar(slug, cached.bar["counts"], mine) if mine else None
-    response = HttpResponse(cached.body(csrf_token=get_token(request), reaction_bar=bar))
+    response = HttpResponse(cached.body(csrf_token=get_token(request), mine=mine))
     response["ETag"] = cached.etag(reader_id=reader_id, csrf_secret=request.META["CSRF_COOKIE"])
     response["Last-Modified"] = cached.last_modified
     return _private(response)
 
 
-def _render_reaction_bar(slug, counts, mine=frozenset()):
-    """The bar as the cache keeps it: the CSRF token as a placeholder."""
-    context = {
-        "article": {"slug": slug},
-        "reactions": bar_items(counts=counts, mine=mine),
-        "csrf_token": pagecache.placeholders()["csrf_token"],
+def _store_reaction_bar(cached, *, slug, counts):
+    """Keep the bar as the cache does (the CSRF token as a placeholder), with each button
+    unpressed and pressed: a reader's own bar is made by swapping buttons."""
+    items = bar_items(counts=counts, mine=())
+    html = render_to_string(
+        REACTION_BAR_TEMPLATE,
+        {
+            "article": {"slug": slug},
+            "reactions": items,
+            "csrf_token": pagecache.placeholders()["csrf_token"],
+        },
+    )
+    buttons = {
+        item["key"]: (
+            render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": item}),
+            render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": {**item, "mine": True}}),
+        )
+        for item in items
     }
-    return render_to_string(REACTION_BAR_TEMPLATE, context)
+    cached.store_bar(counts=counts, html=html, buttons=buttons)
 
 
 def _render_page_for_cache(request, article, *, page_number):

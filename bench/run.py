@@ -80,7 +80,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 8)))
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--reuse-data", action="store_true", help="keep the bench database")
+    parser.add_argument("--only", default="", help="measure only targets whose name has this")
     args = parser.parse_args()
+    TARGETS[1:] = [target for target in TARGETS[1:] if args.only in target.name]
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (Debian and Ubuntu), brew install wrk")
 

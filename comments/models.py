@@ -191,6 +191,8 @@ class Flag(models.Model):
         indexes = [
             # Reports since the last moderator decision, counted against the threshold.
             models.Index(fields=["comment", "created_at"], name="flag_comment_created_idx"),
+            # A reader's reports, checked on their views of an article page.
+            models.Index(fields=["reader_id"], name="flag_reader_idx"),
         ]
 
     def __str__(self):

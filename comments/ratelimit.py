@@ -61,22 +61,27 @@ def hit(*, scope, identities, limits):
     Otherwise nothing is counted and the first limit exceeded is returned. Counting first
     and undoing on refusal keeps concurrent requests from slipping past a limit together.
     """
+    return hit_each([(scope, identity, limits) for identity in identities])
+
+
+def hit_each(checks):
+    """As hit(), for (scope, identity, limits) checks, counted together (one round trip to
+    Redis): None, or the first limit exceeded, nothing counted."""
     now = time.time()
     buckets = []
-    for identity in filter(None, identities):
+    for scope, identity, limits in checks:
+        if not identity:
+            continue
         for count, seconds in limits:
             bucket = int(now // seconds)
             key = f"ratelimit:{scope}:{identity}:{seconds}:{bucket}"
             buckets.append((key, seconds, count, bucket))
     if not buckets:
         return None
-    counts = _count([(key, seconds) for key, seconds, _count_, _bucket in buckets])
-    exceeded = None
+    counts = _count([(key, seconds) for key, seconds, _limit, _bucket in buckets])
     for (_key, seconds, count, bucket), counted in zip(buckets, counts, strict=True):
         if counted > count:
+            _uncount([key for key, _seconds, _limit, _bucket in buckets])
             retry_after = max(1, int((bucket + 1) * seconds - now))
-            exceeded = Exceeded(count=count, seconds=seconds, retry_after=retry_after)
-            break
-    if exceeded is not None:
-        _uncount([key for key, _seconds, _count_, _bucket in buckets])
-    return exceeded
+            return Exceeded(count=count, seconds=seconds, retry_after=retry_after)
+    return None

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from comments.services import reaction_counts, readers_reactions
+from comments.services import counts_and_readers_reactions, reaction_counts, readers_reactions
 
 
 def short_count(n):
@@ -39,7 +39,7 @@ def bar_items(*, counts, mine):
 
 
 def reaction_state(*, article, reader_id):
-    """The JSON the reactions URL answers: every key's count and the reader's own keys."""
-    counts = reaction_counts(article)
-    mine = readers_reactions(article, reader_id)
+    """The JSON the reactions URL answers: every key's count and the reader's own keys
+    (one query)."""
+    counts, mine = counts_and_readers_reactions(article, reader_id)
     return {"counts": counts, "mine": [key for key in counts if key in mine]}

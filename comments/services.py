@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Value
 from django.utils import timezone
 
 from articles import pagecache
@@ -37,8 +37,29 @@ def readers_reactions(article, reader_id):
     return set(rows.values_list("emoji", flat=True))
 
 
+def counts_and_readers_reactions(article, reader_id):
+    """reaction_counts() and readers_reactions() in one query."""
+    counts = dict.fromkeys(reaction_keys(), 0)
+    mine = set()
+    counters = ReactionCount.objects.filter(article=article).values_list("emoji", "count")
+    if reader_id:
+        own = Reaction.objects.filter(article=article, reader_id=reader_id)
+        counters = counters.union(own.annotate(n=Value(-1)).values_list("emoji", "n"), all=True)
+    for emoji, count in counters:
+        if count < 0:
+            mine.add(emoji)
+        elif emoji in counts:
+            counts[emoji] = count
+    return counts, mine
+
+
 def toggle_reaction(*, article, reader_id, emoji):
-    """Put the reader's reaction on, or take it back. Returns True when it is now on."""
+    """Put the reader's reaction on, or take it back. Returns True when it is now on.
+
+    `article` needs only its pk and slug. The row and its counter change in one
+    transaction, so the count is exact; the insert cannot conflict (a double tap of the
+    same reader that inserted first wins, counted once).
+    """
     with transaction.atomic():
         deleted, _ = Reaction.objects.filter(
             article=article, reader_id=reader_id, emoji=emoji
@@ -49,10 +70,7 @@ def toggle_reaction(*, article, reader_id, emoji):
             )
             pagecache.reactions_changed(article.slug)
             return False
-        try:
-            with transaction.atomic():
-                Reaction.objects.create(article=article, reader_id=reader_id, emoji=emoji)
-        except IntegrityError:
+        if not _insert_reaction(article=article, reader_id=reader_id, emoji=emoji):
             # The same reader's concurrent tap inserted it first: it is on, counted once.
             return True
         _increment_count(article=article, emoji=emoji)
@@ -60,16 +78,37 @@ def toggle_reaction(*, article, reader_id, emoji):
         return True
 
 
+def _insert_reaction(*, article, reader_id, emoji):
+    """Insert the reaction row unless it is there: whether it was inserted."""
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(article=article, reader_id=reader_id, emoji=emoji)
+        except IntegrityError:
+            return False
+        return True
+    table = connection.ops.quote_name(Reaction._meta.db_table)
+    created_at = Reaction._meta.get_field("created_at").get_db_prep_value(
+        timezone.now(), connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, reader_id, emoji, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            [article.pk, reader_id, emoji, created_at],
+        )
+        return cursor.fetchone() is not None
+
+
 def _increment_count(*, article, emoji):
-    counter = ReactionCount.objects.filter(article=article, emoji=emoji)
-    if counter.update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ReactionCount.objects.create(article=article, emoji=emoji, count=1)
-    except IntegrityError:
-        # Another reader's first reaction of this kind created the row meanwhile.
-        counter.update(count=F("count") + 1)
+    """Add one to the counter, creating it at 1: one statement (an upsert)."""
+    table = connection.ops.quote_name(ReactionCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, emoji, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (article_id, emoji) DO UPDATE SET count = {table}.count + 1",
+            [article.pk, emoji],
+        )
 
 
 def recount_reactions(*, article):

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
 from comments import ratelimit, services
@@ -58,35 +59,51 @@ def reaction_problem(request):
 
 def within_reaction_limits(request, reader_id):
     window = settings.REACTION_RATE_WINDOW
-    by_reader = ratelimit.hit(
-        scope="reaction-reader",
-        identities=[reader_id],
-        limits=[(settings.REACTION_RATE_LIMIT_PER_READER, window)],
+    exceeded = ratelimit.hit_each(
+        [
+            ("reaction-reader", reader_id, [(settings.REACTION_RATE_LIMIT_PER_READER, window)]),
+            (
+                "reaction-address",
+                request_address_hash(request),
+                [(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
+            ),
+        ]
     )
-    by_address = by_reader or ratelimit.hit(
-        scope="reaction-address",
-        identities=[request_address_hash(request)],
-        limits=[(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
+    return exceeded is None
+
+
+def _published_article(slug):
+    """The published article at `slug`, with only what a toggle needs (its id and slug),
+    known from the page cache most of the time; 404 if there is none."""
+    article_id = pagecache.published_article_id(
+        slug,
+        lookup=lambda: (
+            Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+        ),
     )
-    return by_reader is None and by_address is None
+    if article_id is None:
+        raise Http404("No such article.")
+    return Article(pk=article_id, slug=slug)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def reactions(request, slug):
     """GET: the bar's counts and the reader's own reactions, as JSON. POST: toggle one."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = _published_article(slug)
     reader_id = reader_id_from_request(request)
     if request.method != "POST":
         return JsonResponse(reaction_state(article=article, reader_id=reader_id))
 
     problem = reaction_problem(request)
     if problem:
+        article = get_object_or_404(Article.objects.published(), slug=slug)
         return refuse(request, article=article, message=problem, status=400)
     new_reader = reader_id is None
     if new_reader:
         reader_id = new_reader_id()
     if not within_reaction_limits(request, reader_id):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
         message = "Too many reactions at once: please wait a minute and try again."
         return refuse(request, article=article, message=message, status=429)
     services.toggle_reaction(article=article, reader_id=reader_id, emoji=request.POST["emoji"])

@@ -7,11 +7,23 @@ connection pool (redis.Redis is thread-safe, and its pool starts afresh after a 
 
 from django.core.cache.backends import redis as django_redis
 
+INCR_COUNTERS = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call("INCR", key)
+  if counts[i] == 1 then
+    redis.call("EXPIRE", key, ARGV[i])
+  end
+end
+return counts
+"""
+
 
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._incr_script = None
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -21,24 +33,14 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
     def incr_counters(self, keys_and_timeouts):
-        """Add one to each counter, starting it (with its timeout) if missing: one round
-        trip, and a second only to set the timeouts of counters just started."""
+        """Add one to each counter, starting it with its timeout if missing: one round trip,
+        atomic (a Lua script)."""
         client = self.get_client(write=True)
-        with client.pipeline(transaction=False) as pipe:
-            for key, _timeout in keys_and_timeouts:
-                pipe.incr(key)
-            counts = pipe.execute()
-        started = [
-            (key, timeout)
-            for (key, timeout), count in zip(keys_and_timeouts, counts, strict=True)
-            if count == 1
-        ]
-        if started:
-            with client.pipeline(transaction=False) as pipe:
-                for key, timeout in started:
-                    pipe.expire(key, timeout)
-                pipe.execute()
-        return counts
+        if self._incr_script is None:
+            self._incr_script = client.register_script(INCR_COUNTERS)
+        keys = [key for key, _timeout in keys_and_timeouts]
+        timeouts = [int(timeout) for _key, timeout in keys_and_timeouts]
+        return self._incr_script(keys=keys, args=timeouts, client=client)
 
     def decr_counters(self, keys):
         client = self.get_client(write=True)

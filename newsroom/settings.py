@@ -167,6 +167,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # The front page and section pages: their comment and reaction counts may be this old;
 # publications and edits show at once. Also the s-maxage a CDN may keep them for.
 LIST_CACHE_SECONDS = env.int("LIST_CACHE_SECONDS", default=5)
+# Generations are bumped when a write commits; tests, whose transactions never commit,
+# also bump them at once.
+PAGE_CACHE_BUMP_BEFORE_COMMIT = False
 # /bench/floor: a fixed short answer through the whole middleware, for `make bench`.
 # Never on in production.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
