@@ -3,23 +3,33 @@
 Generations. Each cached part is stamped with the generations it was rendered from: a
 random token per article for its page (the article and its comments), one per article
 for its reaction counts, one for the whole site (sections) and one for the article lists.
-They live in the cache beside the parts. A write that changes what a part shows replaces
-the token (a *bump*) when its transaction commits, so the part is never used again. A
-reader reads the generations before the database, in the same cache round trip as the
-parts: what it renders from the database is at least as new as the generation it stores
-it under, and a page rendered from a state older than a commit is never stored under the
-generation that commit made.
+They live in the shared cache (Redis) beside the parts. A write that changes what a part
+shows replaces the token (a *bump*) when its transaction commits, so the part is never
+used again. A reader reads the generations before the database, in the same cache round
+trip as the parts: what it renders from the database is at least as new as the generation
+it stores it under, so a page rendered from a state older than a commit is never kept
+under the generation that commit made.
 
 Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
 updates of articles and comments (ArticleQuerySet.update, CommentQuerySet.update), and
 the reaction counters (comments.services.toggle_reaction, recount_reactions).
 
-Staleness: an article page never shows a state older than the last write that went
-through the app (views, services, the admin, model saves, queryset updates): its parts
-are dropped when the write commits. PAGE_CACHE_SECONDS bounds the age of any part used
-at all (the relative times of comments; a write made outside the app, in SQL). The list
-pages (front page, sections) show publications, edits and section changes at once, and
-comment and reaction counts at most LIST_CACHE_SECONDS old.
+The local copy. Each process also keeps what it last read from the shared cache, and a
+request without reader state (no reader cookie, session or messages: nothing of its own on
+the page) may use it for PAGE_CACHE_LOCAL_SECONDS instead of asking the shared cache:
+that makes the page as cheap as the framework's floor. A bump made by the process itself
+updates its copy at once; one made by another process or server is seen within
+PAGE_CACHE_LOCAL_SECONDS. A request with a reader cookie always reads the shared cache.
+
+Staleness, as a reader sees it:
+- their own reactions, comments and reports, and anything a reader with a cookie sees:
+  none (the parts are dropped when the write commits);
+- an article page without cookies: at most PAGE_CACHE_LOCAL_SECONDS (1 s) behind a
+  write through the app (views, services, the admin, model saves, queryset updates);
+- the front page and section pages: publications and edits as above, comment and
+  reaction counts at most LIST_CACHE_SECONDS (5 s) old;
+- whatever happens: no part older than PAGE_CACHE_SECONDS (60 s) is used (the relative
+  times of comments; a write made outside the app, in SQL).
 
 A new release never serves parts cached by the previous one: the cache keys carry a
 digest of the templates, the code and the static files' manifest.
@@ -27,6 +37,7 @@ digest of the templates, the code and the static files' manifest.
 
 import hashlib
 import secrets
+import threading
 import time
 from functools import cache as memoize
 
@@ -90,12 +101,104 @@ def placeholders():
     }
 
 
+@memoize
+def _etag_key():
+    return salted_hmac("newsroom.pagecache", "etag").digest()
+
+
 def page_generation_key(slug):
     return f"gen:page:{_digest(slug)}"
 
 
 def bar_generation_key(slug):
     return f"gen:bar:{_digest(slug)}"
+
+
+# The local copy --------------------------------------------------------------------------
+
+
+class LocalCopy:
+    """What this process last read from the shared cache, key by key, with when."""
+
+    def __init__(self):
+        self._items = {}
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get_many(self, keys, max_age):
+        """The values of all `keys` read less than `max_age` seconds ago (None for keys
+        the shared cache did not have), or None if any is older or unknown."""
+        now = time.monotonic()
+        values = {}
+        for key in keys:
+            item = self._items.get(key)
+            if item is None or now - item[1] >= max_age:
+                return None
+            if item[0] is not None:
+                values[key] = item[0]
+        return values
+
+    def set_many(self, values):
+        now = time.monotonic()
+        with self._lock:
+            for key, value in values.items():
+                self._size += _size_of(value)
+                self._items[key] = (value, now)
+            if self._size > settings.PAGE_CACHE_LOCAL_BYTES:
+                # Crude but bounded: start again (a page is read from Redis again).
+                self._items.clear()
+                self._size = 0
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+def _size_of(value):
+    if isinstance(value, dict):
+        return sum(len(part) for part in value.values() if isinstance(part, bytes)) + 200
+    return 100
+
+
+local = LocalCopy()
+
+
+def _read(keys, *, local_ok):
+    """The values of `keys`: from the local copy when allowed and fresh, else from the
+    shared cache in one round trip (which refreshes the local copy)."""
+    max_age = settings.PAGE_CACHE_LOCAL_SECONDS
+    if local_ok and max_age > 0:
+        values = local.get_many(keys, max_age)
+        if values is not None:
+            return values
+    values = cache.get_many(keys)
+    local.set_many({key: values.get(key) for key in keys})
+    return values
+
+
+def _write(key, value, timeout):
+    cache.set(key, value, timeout)
+    local.set_many({key: value})
+
+
+def _current(values, key):
+    """The generation under `key` in `values`, starting one if there is none."""
+    generation = values.get(key)
+    if generation is None:
+        generation = new_generation()
+        if not cache.add(key, generation, GENERATION_TIMEOUT):
+            generation = cache.get(key) or generation
+        local.set_many({key: generation})
+    return generation
+
+
+def _fresh(entry, generation, max_age):
+    return (
+        entry is not None
+        and entry["generation"] == generation
+        and time.time() - entry["rendered_at"] < max_age
+    )
 
 
 # Bumps ---------------------------------------------------------------------------------
@@ -110,7 +213,9 @@ def _bump(keys):
         return
 
     def bump():
-        cache.set_many({key: new_generation() for key in keys}, GENERATION_TIMEOUT)
+        generations = {key: new_generation() for key in keys}
+        cache.set_many(generations, GENERATION_TIMEOUT)
+        local.set_many(generations)
 
     if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
         bump()
@@ -153,25 +258,7 @@ def slugs_of(article_ids):
     return list(Article.objects.filter(pk__in=ids).values_list("slug", flat=True))
 
 
-# Reading -------------------------------------------------------------------------------
-
-
-def _current(values, key):
-    """The generation under `key` in `values`, starting one if there is none."""
-    generation = values.get(key)
-    if generation is None:
-        generation = new_generation()
-        if not cache.add(key, generation, GENERATION_TIMEOUT):
-            generation = cache.get(key) or generation
-    return generation
-
-
-def _fresh(entry, generation, max_age):
-    return (
-        entry is not None
-        and entry["generation"] == generation
-        and time.time() - entry["rendered_at"] < max_age
-    )
+# Requests ------------------------------------------------------------------------------
 
 
 def origin(request):
@@ -181,6 +268,8 @@ def origin(request):
 
 def page_number(request, parameter="page"):
     """The page asked for by ?page=, as an int, or None if it is not a plain number."""
+    if not request.META.get("QUERY_STRING"):
+        return 1
     value = request.GET.get(parameter, "1")
     if not value.isascii() or not value.isdigit() or len(value) > MAX_PAGE_DIGITS:
         return None
@@ -198,6 +287,9 @@ def _etag(*parts):
     return f'W/"{_digest(*parts)}"'
 
 
+# Article pages ---------------------------------------------------------------------------
+
+
 class ArticlePageCache:
     """An article page's cached parts: the page without its reaction bar for a reader
     without cookies (per comment page and origin), and the reaction bar with its counts."""
@@ -205,27 +297,29 @@ class ArticlePageCache:
     def __init__(self, *, slug, page_number, origin):
         self.slug = slug
         self.page_number = page_number
-        self.site_key = SITE_KEY
-        self.page_generation_key = page_generation_key(slug)
-        self.bar_generation_key = bar_generation_key(slug)
+        slug_digest = _digest(slug)
+        self.page_generation_key = f"gen:page:{slug_digest}"
+        self.bar_generation_key = f"gen:bar:{slug_digest}"
         self.page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
-        self.bar_key = f"page:{release()}:bar:{_digest(slug)}"
+        self.bar_key = f"page:{release()}:bar:{slug_digest}"
         self.page = None
         self.bar = None
 
-    def fetch(self):
-        """One cache round trip: the generations and both parts, kept if still current."""
-        values = cache.get_many(
+    def fetch(self, *, local_ok):
+        """The generations and both parts, kept if still current: one round trip to the
+        shared cache, or none when the local copy may be used and is fresh."""
+        values = _read(
             [
-                self.site_key,
+                SITE_KEY,
                 self.page_generation_key,
                 self.bar_generation_key,
                 self.page_key,
                 self.bar_key,
-            ]
+            ],
+            local_ok=local_ok,
         )
         self.page_generation = (
-            _current(values, self.site_key),
+            _current(values, SITE_KEY),
             _current(values, self.page_generation_key),
         )
         self.bar_generation = _current(values, self.bar_generation_key)
@@ -245,15 +339,16 @@ class ArticlePageCache:
         head, found, tail = html.partition(placeholders()["reaction_bar"])
         if not found:
             raise ValueError("The article page has no reaction bar placeholder.")
+        now = time.time()
         self.page = {
             "generation": self.page_generation,
-            "rendered_at": time.time(),
+            "rendered_at": now,
             "digest": _digest(html),
             "article_id": article_id,
             "head": head.encode(),
             "tail": tail.encode(),
         }
-        cache.set(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
+        _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 
     def store_bar(self, *, counts, html, buttons):
         """Keep the reaction counts, the bar as a reader without reactions sees it, and each
@@ -269,17 +364,14 @@ class ArticlePageCache:
                 for key, (button, pressed) in buttons.items()
             },
         }
-        cache.set(self.bar_key, self.bar, settings.PAGE_CACHE_SECONDS)
+        _write(self.bar_key, self.bar, settings.PAGE_CACHE_SECONDS)
 
     def etag(self, *, reader_id, csrf_secret):
         """Changes with what the page shows and with the reader's CSRF cookie (the token in
         its forms). For a reader with a cookie, also with every write to the article: what
         is theirs on the page (pressed buttons, pending comments) changes only with one."""
-        parts = [
-            self.page["digest"],
-            self.bar["digest"],
-            salted_hmac("newsroom.pagecache.etag", csrf_secret or "").hexdigest(),
-        ]
+        secret = hashlib.blake2b(csrf_secret.encode(), key=_etag_key(), digest_size=12)
+        parts = [self.page["digest"], self.bar["digest"], secret.hexdigest()]
         if reader_id:
             parts += [self.page["generation"], self.bar["generation"], reader_id]
         return _etag(*parts)
@@ -306,7 +398,7 @@ def published_article_id(slug, *, lookup):
     `lookup()` (None: no such article), then kept."""
     key = f"page:{release()}:article-id:{_digest(slug)}"
     generation_key = page_generation_key(slug)
-    values = cache.get_many([SITE_KEY, generation_key, key])
+    values = _read([SITE_KEY, generation_key, key], local_ok=True)
     generation = (_current(values, SITE_KEY), _current(values, generation_key))
     entry = values.get(key)
     if _fresh(entry, generation, settings.PAGE_CACHE_SECONDS):
@@ -314,8 +406,11 @@ def published_article_id(slug, *, lookup):
     article_id = lookup()
     if article_id is not None:
         entry = {"generation": generation, "rendered_at": time.time(), "id": article_id}
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        _write(key, entry, settings.PAGE_CACHE_SECONDS)
     return article_id
+
+
+# Lists -----------------------------------------------------------------------------------
 
 
 class ListPageCache:
@@ -326,7 +421,7 @@ class ListPageCache:
         self.entry = None
 
     def fetch(self):
-        values = cache.get_many([SITE_KEY, LISTS_KEY, self.key])
+        values = _read([SITE_KEY, LISTS_KEY, self.key], local_ok=True)
         self.generation = (_current(values, SITE_KEY), _current(values, LISTS_KEY))
         entry = values.get(self.key)
         if _fresh(entry, self.generation, settings.LIST_CACHE_SECONDS):
@@ -334,14 +429,16 @@ class ListPageCache:
         return self
 
     def store(self, *, content, content_type):
+        now = time.time()
         self.entry = {
             "generation": self.generation,
-            "rendered_at": time.time(),
+            "rendered_at": now,
+            "last_modified": http_date(now),
             "digest": _digest(content),
             "content": content,
             "content_type": content_type,
         }
-        cache.set(self.key, self.entry, settings.LIST_CACHE_SECONDS)
+        _write(self.key, self.entry, settings.LIST_CACHE_SECONDS)
 
     @property
     def etag(self):
@@ -349,4 +446,4 @@ class ListPageCache:
 
     @property
     def last_modified(self):
-        return http_date(self.entry["rendered_at"])
+        return self.entry["last_modified"]

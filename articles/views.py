@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
@@ -61,7 +61,9 @@ class ArticleListMixin:
         )
         response["ETag"] = cached.etag
         response["Last-Modified"] = cached.last_modified
-        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.LIST_CACHE_SECONDS)
+        response.headers["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={settings.LIST_CACHE_SECONDS}"
+        )
         return response
 
     def get_queryset(self):
@@ -158,10 +160,10 @@ def article_detail(request, slug):
     number = pagecache.page_number(request)
     if number is None or "reply_to" in request.GET or pagecache.has_own_state(request):
         return render_article(request, _published_article(slug))
+    reader_id = reader_id_from_cookie(request)
     cached = pagecache.ArticlePageCache(
         slug=slug, page_number=number, origin=pagecache.origin(request)
-    ).fetch()
-    reader_id = reader_id_from_cookie(request)
+    ).fetch(local_ok=reader_id is None)
     if cached.complete and request.META.get("CSRF_COOKIE"):
         etag = cached.etag(reader_id=reader_id, csrf_secret=request.META["CSRF_COOKIE"])
         not_modified = get_conditional_response(

@@ -167,6 +167,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # The front page and section pages: their comment and reaction counts may be this old;
 # publications and edits show at once. Also the s-maxage a CDN may keep them for.
 LIST_CACHE_SECONDS = env.int("LIST_CACHE_SECONDS", default=5)
+# A request without a reader cookie may be served from what this process read from Redis
+# up to this long ago (0: never): others' writes reach it that much later.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 # Generations are bumped when a write commits; tests, whose transactions never commit,
 # also bump them at once.
 PAGE_CACHE_BUMP_BEFORE_COMMIT = False

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from articles import pagecache
 from articles.models import Article
 from tests.helpers import SEED_SLUG, make_article
 
@@ -19,8 +20,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+    pagecache.local.clear()
     yield
     cache.clear()
+    pagecache.local.clear()
 
 
 @pytest.fixture
