@@ -110,10 +110,6 @@ def page_generation_key(slug):
     return f"gen:page:{_digest(slug)}"
 
 
-def bar_generation_key(slug):
-    return f"gen:bar:{_digest(slug)}"
-
-
 # The local copy --------------------------------------------------------------------------
 
 
@@ -154,6 +150,10 @@ class LocalCopy:
             self._items.clear()
             self._size = 0
 
+    def discard(self, key):
+        with self._lock:
+            self._items.pop(key, None)
+
 
 def _size_of(value):
     if isinstance(value, dict):
@@ -162,6 +162,14 @@ def _size_of(value):
 
 
 local = LocalCopy()
+# The reaction bars this process made, each with the counts it was made from.
+bars_made_here = LocalCopy()
+
+
+def forget_local_copies():
+    """Drop what this process keeps (tests, after emptying the shared cache)."""
+    local.clear()
+    bars_made_here.clear()
 
 
 def _read(keys, *, local_ok):
@@ -225,13 +233,7 @@ def _bump(keys):
 def article_changed(*slugs):
     """An article was saved, published, unpublished, renamed or deleted."""
     slugs = [slug for slug in slugs if slug]
-    _bump(
-        [
-            *(page_generation_key(slug) for slug in slugs),
-            *(bar_generation_key(slug) for slug in slugs),
-            LISTS_KEY,
-        ]
-    )
+    _bump([*(page_generation_key(slug) for slug in slugs), LISTS_KEY])
 
 
 def comments_changed(*slugs):
@@ -240,8 +242,15 @@ def comments_changed(*slugs):
 
 
 def reactions_changed(slug):
-    """A reaction count of this article changed."""
-    _bump([bar_generation_key(slug)])
+    """A reaction count of this article changed: this process makes its bar again (other
+    processes within PAGE_CACHE_LOCAL_SECONDS; readers with a cookie read their counts)."""
+
+    def forget():
+        bars_made_here.discard(f"bar:{slug}")
+
+    if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
+        forget()
+    transaction.on_commit(forget)
 
 
 def site_changed():
@@ -291,43 +300,33 @@ def _etag(*parts):
 
 
 class ArticlePageCache:
-    """An article page's cached parts: the page without its reaction bar for a reader
-    without cookies (per comment page and origin), and the reaction bar with its counts."""
+    """An article page's cached parts: the page without its reaction bar, as a reader
+    without cookies sees it (per comment page and origin; shared, exact), and the
+    reaction bar with its counts (made by each process, at most
+    PAGE_CACHE_LOCAL_SECONDS old: toggles need not tell every process)."""
 
     def __init__(self, *, slug, page_number, origin):
         self.slug = slug
         self.page_number = page_number
-        slug_digest = _digest(slug)
-        self.page_generation_key = f"gen:page:{slug_digest}"
-        self.bar_generation_key = f"gen:bar:{slug_digest}"
+        self.page_generation_key = page_generation_key(slug)
         self.page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
-        self.bar_key = f"page:{release()}:bar:{slug_digest}"
+        self.bar_key = f"bar:{slug}"
         self.page = None
         self.bar = None
 
     def fetch(self, *, local_ok):
-        """The generations and both parts, kept if still current: one round trip to the
-        shared cache, or none when the local copy may be used and is fresh."""
-        values = _read(
-            [
-                SITE_KEY,
-                self.page_generation_key,
-                self.bar_generation_key,
-                self.page_key,
-                self.bar_key,
-            ],
-            local_ok=local_ok,
-        )
+        """The page part, kept if still current (one round trip to the shared cache, or
+        none when the local copy may be used and is fresh), and this process's bar."""
+        values = _read([SITE_KEY, self.page_generation_key, self.page_key], local_ok=local_ok)
         self.page_generation = (
             _current(values, SITE_KEY),
             _current(values, self.page_generation_key),
         )
-        self.bar_generation = _current(values, self.bar_generation_key)
-        max_age = settings.PAGE_CACHE_SECONDS
         page = values.get(self.page_key)
-        bar = values.get(self.bar_key)
-        self.page = page if _fresh(page, self.page_generation, max_age) else None
-        self.bar = bar if _fresh(bar, self.bar_generation, max_age) else None
+        if _fresh(page, self.page_generation, settings.PAGE_CACHE_SECONDS):
+            self.page = page
+        bars = bars_made_here.get_many([self.bar_key], settings.PAGE_CACHE_LOCAL_SECONDS)
+        self.bar = bars.get(self.bar_key) if bars else None
         return self
 
     @property
@@ -343,6 +342,7 @@ class ArticlePageCache:
         self.page = {
             "generation": self.page_generation,
             "rendered_at": now,
+            "last_modified": http_date(now),
             "digest": _digest(html),
             "article_id": article_id,
             "head": head.encode(),
@@ -351,34 +351,28 @@ class ArticlePageCache:
         _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 
     def store_bar(self, *, counts, html, buttons):
-        """Keep the reaction counts, the bar as a reader without reactions sees it, and each
-        button as it is in it and as it is pressed: {key: (html, pressed html)}."""
+        """Keep the counts, the bar as a reader without reactions sees it, and each button
+        as it is in it and as it is pressed: {key: (html, pressed html)}."""
         self.bar = {
-            "generation": self.bar_generation,
-            "rendered_at": time.time(),
-            "digest": _digest(html),
             "counts": counts,
+            "digest": _digest(html),
             "html": html.encode(),
             "buttons": {
                 key: (button.encode(), pressed.encode())
                 for key, (button, pressed) in buttons.items()
             },
         }
-        _write(self.bar_key, self.bar, settings.PAGE_CACHE_SECONDS)
+        bars_made_here.set_many({self.bar_key: self.bar})
 
-    def etag(self, *, reader_id, csrf_secret):
+    def etag(self, *, csrf_secret, reader_state=None):
         """Changes with what the page shows and with the reader's CSRF cookie (the token in
-        its forms). For a reader with a cookie, also with every write to the article: what
-        is theirs on the page (pressed buttons, pending comments) changes only with one."""
+        its forms); for a reader with a cookie, with what is theirs (`reader_state`)."""
         secret = hashlib.blake2b(csrf_secret.encode(), key=_etag_key(), digest_size=12)
-        parts = [self.page["digest"], self.bar["digest"], secret.hexdigest()]
-        if reader_id:
-            parts += [self.page["generation"], self.bar["generation"], reader_id]
-        return _etag(*parts)
+        return _etag(self.page["digest"], self.bar["digest"], secret.hexdigest(), reader_state)
 
     @property
     def last_modified(self):
-        return http_date(max(self.page["rendered_at"], self.bar["rendered_at"]))
+        return self.page["last_modified"]
 
     def body(self, *, csrf_token, mine=()):
         """The page for this request: its CSRF token in every form, and the buttons the

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 
-from comments.services import counts_and_readers_reactions, reaction_counts, readers_reactions
+from comments import services
+from comments.services import reaction_counts, readers_reactions
 
 
 def short_count(n):
@@ -41,5 +42,9 @@ def bar_items(*, counts, mine):
 def reaction_state(*, article, reader_id):
     """The JSON the reactions URL answers: every key's count and the reader's own keys
     (one query)."""
-    counts, mine = counts_and_readers_reactions(article, reader_id)
+    return as_json(services.reaction_state(article=article, reader_id=reader_id))
+
+
+def as_json(state):
+    counts, mine = state.counts, state.mine
     return {"counts": counts, "mine": [key for key in counts if key in mine]}

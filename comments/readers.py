@@ -55,26 +55,50 @@ def remember_reader(response, reader_id):
 
 @dataclass(frozen=True)
 class ReaderState:
-    """What one reader has done on one article that changes how its page looks to them."""
+    """What one reader has done on one article that changes how its page looks to them,
+    and the article's reaction counts read with it."""
 
     reactions: frozenset
     # Comments of theirs that are not approved (shown to them alone), or reports (their
     # "Reported — thank you"): the page is then rendered for them.
     has_own_comments_or_reports: bool
+    counts: dict
 
 
 def reader_state(*, article_id, reader_id):
-    """The reader's reactions on the article, and whether they have comments not approved
-    or reports on it: one query (in SQL: it runs on most page views of a reader with a
-    cookie, where building it through the ORM cost more than running it)."""
+    """The article's reaction counts, the reader's reactions on it, and whether they have
+    comments not approved or reports on it: one query (in SQL: it runs on most page views
+    of a reader with a cookie, where building it through the ORM cost more than running
+    it)."""
+    from comments.services import reaction_keys
+
     with connection.cursor() as cursor:
         cursor.execute(
             _reader_state_sql(),
-            [article_id, reader_id, article_id, reader_id, "approved", reader_id, article_id],
+            [
+                article_id,
+                article_id,
+                reader_id,
+                article_id,
+                reader_id,
+                "approved",
+                reader_id,
+                article_id,
+            ],
         )
-        keys = {key for (key,) in cursor.fetchall()}
+        rows = cursor.fetchall()
+    counts = dict.fromkeys(reaction_keys(), 0)
+    mine = set()
+    for key, count in rows:
+        if count >= 0:
+            if key in counts:
+                counts[key] = count
+        else:
+            mine.add(key)
     return ReaderState(
-        reactions=frozenset(keys - {_OWN_MARK}), has_own_comments_or_reports=_OWN_MARK in keys
+        reactions=frozenset(mine - {_OWN_MARK}),
+        has_own_comments_or_reports=_OWN_MARK in mine,
+        counts=counts,
     )
 
 
@@ -83,17 +107,23 @@ _OWN_MARK = "#"  # no reaction key starts with it
 
 @cache
 def _reader_state_sql():
-    from comments.models import Comment, Flag, Reaction
+    from comments.models import Comment, Flag, Reaction, ReactionCount
 
     quote = connection.ops.quote_name
-    reaction, comment, flag = (quote(m._meta.db_table) for m in (Reaction, Comment, Flag))
-    # Indexes: reaction_one_per_reader_and_kind, comment_reader_idx, flag_reader_idx.
+    counter, reaction, comment, flag = (
+        quote(m._meta.db_table) for m in (ReactionCount, Reaction, Comment, Flag)
+    )
+    # Indexes: reaction_count_unique, reaction_one_per_reader_and_kind, comment_reader_idx,
+    # flag_reader_idx. Counts are >= 0; the reader's own rows come with -1.
     return f"""
-        SELECT emoji FROM {reaction} WHERE article_id = %s AND reader_id = %s
+        SELECT emoji, count FROM {counter} WHERE article_id = %s
         UNION ALL
-        SELECT '{_OWN_MARK}' FROM {comment}
+        SELECT emoji, -1 FROM {reaction} WHERE article_id = %s AND reader_id = %s
+        UNION ALL
+        SELECT '{_OWN_MARK}', -1 FROM {comment}
         WHERE article_id = %s AND reader_id = %s AND status <> %s
         UNION ALL
-        SELECT '{_OWN_MARK}' FROM {flag} INNER JOIN {comment} ON {comment}.id = {flag}.comment_id
+        SELECT '{_OWN_MARK}', -1
+        FROM {flag} INNER JOIN {comment} ON {comment}.id = {flag}.comment_id
         WHERE {flag}.reader_id = %s AND {comment}.article_id = %s
     """  # noqa: S608 (table names from the models; values are parameters)

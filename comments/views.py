@@ -12,6 +12,7 @@ from comments import ratelimit, services
 from comments.clients import request_address_hash
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment, Flag
+from comments.reactions import as_json as reactions_json
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
 from comments.threads import thread_page
@@ -106,9 +107,11 @@ def reactions(request, slug):
         article = get_object_or_404(Article.objects.published(), slug=slug)
         message = "Too many reactions at once: please wait a minute and try again."
         return refuse(request, article=article, message=message, status=429)
-    services.toggle_reaction(article=article, reader_id=reader_id, emoji=request.POST["emoji"])
+    state = services.toggle_reaction(
+        article=article, reader_id=reader_id, emoji=request.POST["emoji"]
+    )
     if wants_json(request):
-        response = JsonResponse(reaction_state(article=article, reader_id=reader_id))
+        response = JsonResponse(reactions_json(state))
     else:
         response = HttpResponseSeeOther(f"{article.get_absolute_url()}#reactions")
     if new_reader:

@@ -13,9 +13,13 @@ class SharedCachePolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.cookies:
+        if response.cookies and not _is_private(response.get("Cache-Control", "")):
             make_private(response)
         return response
+
+
+def _is_private(cache_control):
+    return "private" in cache_control and not any(word in cache_control for word in SHARED_ONLY)
 
 
 def make_private(response):

@@ -20,10 +20,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
-    pagecache.local.clear()
+    pagecache.forget_local_copies()
     yield
     cache.clear()
-    pagecache.local.clear()
+    pagecache.forget_local_copies()
 
 
 @pytest.fixture
