@@ -212,10 +212,21 @@ def _fresh(entry, generation, max_age):
 # Bumps ---------------------------------------------------------------------------------
 
 
-def _bump(keys):
+def read_with_generation(generation_key, key):
+    """The current generation under `generation_key` and the value under `key`, in one
+    round trip to the shared cache (read them before the database)."""
+    values = cache.get_many([generation_key, key])
+    return _current(values, generation_key), values.get(key)
+
+
+def bump(*keys):
     """New generations for `keys` when the current transaction commits (at once outside
     one). PAGE_CACHE_BUMP_BEFORE_COMMIT: also at once, for tests, whose transactions
     never commit."""
+    _bump(keys)
+
+
+def _bump(keys):
     keys = list(dict.fromkeys(keys))
     if not keys:
         return

@@ -65,6 +65,10 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # The status as loaded from the database or last saved (see from_db); None when the
+    # comment was made by this object, and so has no replies yet.
+    loaded_status = None
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -102,6 +106,18 @@ class Comment(models.Model):
                 name="comment_approved_reply_idx",
                 condition=Q(status="approved", parent__isnull=False),
             ),
+            # Counting the threads a reader sees (comments.threads): approved threads, and
+            # the threads that approved replies keep on the page.
+            models.Index(
+                fields=["article", "created_at", "id"],
+                name="comment_approved_thread_idx",
+                condition=Q(status="approved", parent__isnull=True),
+            ),
+            models.Index(
+                fields=["article", "parent"],
+                name="comment_kept_thread_idx",
+                condition=Q(status="approved", parent__isnull=False),
+            ),
             # Rules and refusals: a reader's approved comments anywhere, duplicates and
             # bans by address when there is no reader cookie.
             models.Index(
@@ -123,6 +139,13 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        # What the article page showed of it, should a save change that (signals.py).
+        comment.loaded_status = comment.__dict__.get("status")
+        return comment
 
 
 class Reaction(models.Model):

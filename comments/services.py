@@ -1,5 +1,6 @@
 """Writes that views and admin actions share: reactions and comments."""
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, Q
 from django.utils import timezone
 
 from articles import pagecache
@@ -248,19 +249,15 @@ def ensure_can_comment(*, article, reader_id, ip_hash):
         raise CommentRefused(BANNED_MESSAGE, status=403)
 
 
-def _is_duplicate(*, article, reader_id, ip_hash, name, body):
+def _duplicates(*, article, reader_id, ip_hash, name, body):
     """The same body on the same article within 24 hours, from this reader, or from this
     address under the same name (a first-time reader's double submission has no cookie)."""
     same_reader = Q(reader_id=reader_id) if reader_id else Q(pk__in=[])
     if ip_hash:
         same_reader |= Q(ip_hash=ip_hash, name=name)
-    return (
-        Comment.objects.filter(
-            article=article, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
-        )
-        .filter(same_reader)
-        .exists()
-    )
+    return Comment.objects.filter(
+        article=article, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+    ).filter(same_reader)
 
 
 def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=None, honeypot=""):
@@ -272,12 +269,15 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     set its status and reason (comments.moderation).
     """
     with transaction.atomic():
-        # One submission at a time per article: the duplicate check cannot race.
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
-        if _is_duplicate(
+        _one_submission_at_a_time(article=article, reader_id=reader_id, ip_hash=ip_hash)
+        if article.comments_closed:
+            raise CommentRefused(CLOSED_MESSAGE, status=403)
+        banned, duplicate = _refusals(
             article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
-        ):
+        )
+        if banned:
+            raise CommentRefused(BANNED_MESSAGE, status=403)
+        if duplicate:
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
         exceeded = ratelimit.hit(
             scope="comments",
@@ -301,8 +301,8 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             ip_hash=ip_hash or "",
         )
     try:
-        with transaction.atomic():
-            verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
+        verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
+        if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):
             comment.status = verdict.status
             comment.moderation_reason = verdict.reason
             comment.save(update_fields=["status", "moderation_reason"])
@@ -311,6 +311,30 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
         logger.exception("automatic moderation failed for comment %s", comment.pk)
         comment.status = Comment.Status.PENDING
     return comment
+
+
+def _one_submission_at_a_time(*, article, reader_id, ip_hash):
+    """Submissions to one article from one address (or, without one, one reader) wait for
+    each other until their transaction ends, so that the duplicate check cannot race;
+    other readers' do not wait. PostgreSQL: an advisory lock; SQLite runs one writing
+    transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    who = f"{article.pk}:{ip_hash or reader_id or ''}"
+    digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def _refusals(*, article, reader_id, ip_hash, name, body):
+    """(banned, duplicate) for this submission: one query."""
+    bans = ReaderBan.objects.matching(reader_id=reader_id, ip_hash=ip_hash)
+    duplicates = _duplicates(
+        article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
+    )
+    return Article.objects.filter(pk=article.pk).values_list(Exists(bans), Exists(duplicates)).get()
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,8 @@ def _refused(request, *, article, refusal, form=None):
 @require_POST
 def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    # Its body only if the page is shown again (a refusal, a form error).
+    article = get_object_or_404(Article.objects.published().defer("body", "body_html"), slug=slug)
     reader_id = reader_id_from_request(request)
     ip_hash = request_address_hash(request)
     try:
