@@ -4,7 +4,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install bench-queue
+SCALE ?= small
+
+.PHONY: run test lint format migrations-check install bench bench-queue
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -46,3 +48,10 @@ bench-queue: install
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench_queue --scratch
+
+# Serve the app as production does and load it with wrk: `make bench`, `make bench SCALE=large`.
+# PostgreSQL when DATABASE_URL is set (the bench uses a scratch database beside it), Redis
+# when REDIS_URL is set. See README.md, "Performance".
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing. Install it: sudo apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)"; exit 1; }
+	$(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)

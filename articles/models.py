@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles import search
+from articles import pagecache, search
 from articles.markdown import render_markdown
 
 
@@ -39,6 +39,16 @@ class Section(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update the rows, and drop their cached pages (model saves do it by signal)."""
+        slugs = list(self.values_list("slug", flat=True))
+        rows = super().update(**kwargs)
+        if isinstance(kwargs.get("slug"), str):
+            slugs.append(kwargs["slug"])
+        if rows:
+            pagecache.article_changed(*slugs)
+        return rows
+
     def published(self):
         """What the public may see: published, and its publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -128,6 +138,9 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # The slug as loaded from the database (see from_db).
+    loaded_slug = None
+
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
@@ -172,6 +185,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The address its cached page is kept under, should a save change it.
+        article.loaded_slug = article.__dict__.get("slug")
+        return article
 
     @property
     def modified_at(self):

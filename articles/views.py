@@ -1,18 +1,29 @@
 from urllib.parse import urlencode
 
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from articles import pagecache
 from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.seo import news_article_json_ld
 from articles.sharing import share_links
 from comments.forms import CommentForm, find_reply_target
-from comments.reactions import reaction_bar
-from comments.readers import reader_id_from_request
+from comments.reactions import bar_items, reaction_bar
+from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
+from comments.services import reaction_counts
 from comments.threads import comment_list
+from newsroom.csrf import get_token
 from newsroom.site import absolute_url
+
+ARTICLE_TEMPLATE = "articles/article_detail.html"
+REACTION_BAR_TEMPLATE = "comments/includes/reaction_bar.html"
+REACTION_BUTTON_TEMPLATE = "comments/includes/reaction_button.html"
 
 
 class ArticleListMixin:
@@ -26,6 +37,34 @@ class ArticleListMixin:
     http_method_names = ["get", "head", "options"]
     # The first article of the first page is shown as the lead.
     show_lead = True
+    # Each page is rendered once and kept in the cache (articles.pagecache): it is the
+    # same for every reader. Publications and edits show at once, counts within
+    # LIST_CACHE_SECONDS; a CDN may keep it as long.
+    cached = True
+
+    def get(self, request, *args, **kwargs):
+        number = pagecache.page_number(request)
+        if not self.cached or number is None:
+            return super().get(request, *args, **kwargs)
+        cached = pagecache.ListPageCache(
+            path=request.path, page_number=number, origin=pagecache.origin(request)
+        ).fetch()
+        if cached.entry is None:
+            response = super().get(request, *args, **kwargs)
+            response.render()
+            cached.store(content=response.content, content_type=response["Content-Type"])
+        not_modified = get_conditional_response(
+            request, etag=cached.etag, last_modified=cached.last_modified
+        )
+        response = not_modified or HttpResponse(
+            cached.entry["content"], content_type=cached.entry["content_type"]
+        )
+        response["ETag"] = cached.etag
+        response["Last-Modified"] = cached.last_modified
+        response.headers["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={settings.LIST_CACHE_SECONDS}"
+        )
+        return response
 
     def get_queryset(self):
         return (
@@ -76,6 +115,7 @@ class SectionView(ArticleListMixin, ListView):
 class SearchView(ArticleListMixin, ListView):
     template_name = "articles/search.html"
     show_lead = False
+    cached = False
 
     def get(self, request, *args, **kwargs):
         self.query, self.query_shortened = clean_query(request.GET.get("q", ""))
@@ -98,10 +138,122 @@ class SearchView(ArticleListMixin, ListView):
         )
 
 
+def _published_article(slug):
+    return get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+
+
+def _private(response):
+    """The article page carries a CSRF token tied to the reader's cookie, and what is theirs:
+    browsers may keep it and ask again (ETag), shared caches never."""
+    response.headers["Cache-Control"] = "private, no-cache"
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ["Cookie"])
+    else:
+        response.headers["Vary"] = "Cookie"
+    return response
+
+
 @require_safe
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
-    return render_article(request, article)
+    """The article page. Its parts that are the same for every reader come from the cache
+    (articles.pagecache); only the reader's own parts are made for each request: the CSRF
+    token, and for a reader with a cookie their pressed buttons and the counts, read in one
+    query. A request with a session, flash messages, a ?reply_to= or an odd ?page=, and a
+    reader with comments awaiting moderation or reports, get the page rendered for them."""
+    number = pagecache.page_number(request)
+    if number is None or "reply_to" in request.GET or pagecache.has_own_state(request):
+        return render_article(request, _published_article(slug))
+    cached = pagecache.ArticlePageCache(
+        slug=slug, page_number=number, origin=pagecache.origin(request)
+    ).fetch(local_ok=True)
+    reader_id = reader_id_from_cookie(request)
+    csrf_secret = request.META.get("CSRF_COOKIE")
+    if reader_id is None and cached.complete and csrf_secret:
+        etag = cached.etag(csrf_secret=csrf_secret)
+        not_modified = _not_modified(request, etag=etag, last_modified=cached.last_modified)
+        if not_modified is not None:
+            return not_modified
+
+    article = None if cached.page else _published_article(slug)
+    article_id = article.pk if article else cached.page["article_id"]
+    mine = frozenset()
+    if reader_id:
+        state = reader_state(article_id=article_id, reader_id=reader_id)
+        if state.has_own_comments_or_reports:
+            return render_article(
+                request, article or _published_article(slug), mine=state.reactions
+            )
+        mine = state.reactions
+        if cached.bar is None or cached.bar["counts"] != state.counts:
+            _store_reaction_bar(cached, slug=slug, counts=state.counts)
+    elif cached.bar is None:
+        _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
+    if cached.page is None:
+        html, comments = _render_page_for_cache(request, article, page_number=number)
+        if comments.page.number != number:
+            # No such comment page: the reader gets the nearest one, not kept.
+            return render_article(request, article, mine=mine)
+        cached.store_page(article_id=article_id, html=html)
+
+    token = get_token(request)
+    etag = cached.etag(
+        csrf_secret=request.META["CSRF_COOKIE"],
+        reader_state=(reader_id, sorted(mine)) if reader_id else None,
+    )
+    if reader_id and csrf_secret:
+        not_modified = _not_modified(request, etag=etag, last_modified=cached.last_modified)
+        if not_modified is not None:
+            return not_modified
+    response = HttpResponse(cached.body(csrf_token=token, mine=mine))
+    response["ETag"] = etag
+    response["Last-Modified"] = cached.last_modified
+    return _private(response)
+
+
+def _not_modified(request, *, etag, last_modified):
+    """A 304 if the request's conditions say the reader has this page already."""
+    meta = request.META
+    if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:
+        return None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        return None
+    response["ETag"] = etag
+    return _private(response)
+
+
+def _store_reaction_bar(cached, *, slug, counts):
+    """Keep the bar as the cache does (the CSRF token as a placeholder), with each button
+    unpressed and pressed: a reader's own bar is made by swapping buttons."""
+    items = bar_items(counts=counts, mine=())
+    html = render_to_string(
+        REACTION_BAR_TEMPLATE,
+        {
+            "article": {"slug": slug},
+            "reactions": items,
+            "csrf_token": pagecache.placeholders()["csrf_token"],
+        },
+    )
+    buttons = {
+        item["key"]: (
+            render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": item}),
+            render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": {**item, "mine": True}}),
+        )
+        for item in items
+    }
+    cached.store_bar(counts=counts, html=html, buttons=buttons)
+
+
+def _render_page_for_cache(request, article, *, page_number):
+    """The page as a reader without cookies sees it, with placeholders for the CSRF token
+    and the reaction bar; and its comment list."""
+    context = article_page_context(request, article, reader_id=None, page_number=page_number)
+    context.update(
+        csrf_token=pagecache.placeholders()["csrf_token"],
+        reaction_bar_placeholder=pagecache.placeholders()["reaction_bar"],
+        messages=(),
+    )
+    return render_to_string(ARTICLE_TEMPLATE, context, request=request), context["comments"]
 
 
 def _reply_target(request, *, article, comments):
@@ -117,15 +269,39 @@ def _reply_target(request, *, article, comments):
 
 
 def render_article(
-    request, article, *, comment_form=None, comments_error=None, status=200, preview=None
+    request,
+    article,
+    *,
+    comment_form=None,
+    comments_error=None,
+    status=200,
+    preview=None,
+    mine=None,
 ):
-    """The article page; also what a refused or invalid comment gets back, with its form,
-    and the staff's preview (`preview`: what the banner above it says)."""
+    """The article page rendered for this request alone; also what a refused or invalid
+    comment gets back, with its form, and the staff's preview (`preview`: what the banner
+    above it says). `mine`: the reader's reactions, when known."""
     reader_id = reader_id_from_request(request)
-    canonical_url = absolute_url(request, article.get_absolute_url())
-    comments = comment_list(
-        article=article, reader_id=reader_id, page_number=request.GET.get("page")
+    context = article_page_context(
+        request,
+        article,
+        reader_id=reader_id,
+        page_number=request.GET.get("page"),
+        comment_form=comment_form,
+        comments_error=comments_error,
     )
+    context["reactions"] = reaction_bar(article=article, reader_id=reader_id, mine=mine)
+    context["preview"] = preview
+    html = render_to_string(ARTICLE_TEMPLATE, context, request=request)
+    return _private(HttpResponse(html, status=status))
+
+
+def article_page_context(
+    request, article, *, reader_id, page_number, comment_form=None, comments_error=None
+):
+    """What the article page shows, but the reaction bar."""
+    canonical_url = absolute_url(request, article.get_absolute_url())
+    comments = comment_list(article=article, reader_id=reader_id, page_number=page_number)
     reply_to = None
     if article.comments_closed:
         comment_form = None
@@ -136,22 +312,15 @@ def render_article(
         )
     else:
         reply_to = comment_form.reply_to
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "canonical_url": canonical_url,
-            "json_ld": news_article_json_ld(
-                article=article, url=canonical_url, site_url=absolute_url(request, "/")
-            ),
-            "share_links": share_links(url=canonical_url, title=article.title),
-            "reactions": reaction_bar(article=article, reader_id=reader_id),
-            "comments": comments,
-            "comment_form": comment_form,
-            "reply_to": reply_to,
-            "comments_error": comments_error,
-            "preview": preview,
-        },
-        status=status,
-    )
+    return {
+        "article": article,
+        "canonical_url": canonical_url,
+        "json_ld": news_article_json_ld(
+            article=article, url=canonical_url, site_url=absolute_url(request, "/")
+        ),
+        "share_links": share_links(url=canonical_url, title=article.title),
+        "comments": comments,
+        "comment_form": comment_form,
+        "reply_to": reply_to,
+        "comments_error": comments_error,
+    }

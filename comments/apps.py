@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments and reactions"
+
+    def ready(self):
+        from comments import signals  # noqa: F401 (connects the receivers)

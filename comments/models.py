@@ -3,10 +3,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from articles import pagecache
 from articles.models import Article
 
 
 class CommentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update the rows, and drop their articles' cached pages (as a save does)."""
+        slugs = list(
+            Article.objects.filter(pk__in=self.values("article_id")).values_list("slug", flat=True)
+        )
+        rows = super().update(**kwargs)
+        if rows:
+            pagecache.comments_changed(*slugs)
+        return rows
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -53,6 +64,10 @@ class Comment(models.Model):
     )
 
     objects = CommentQuerySet.as_manager()
+
+    # The status as loaded from the database or last saved (see from_db); None when the
+    # comment was made by this object, and so has no replies yet.
+    loaded_status = None
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -103,6 +118,18 @@ class Comment(models.Model):
                 name="comment_approved_reply_idx",
                 condition=Q(status="approved", parent__isnull=False),
             ),
+            # Counting the threads a reader sees (comments.threads): approved threads, and
+            # the threads that approved replies keep on the page.
+            models.Index(
+                fields=["article", "created_at", "id"],
+                name="comment_approved_thread_idx",
+                condition=Q(status="approved", parent__isnull=True),
+            ),
+            models.Index(
+                fields=["article", "parent"],
+                name="comment_kept_thread_idx",
+                condition=Q(status="approved", parent__isnull=False),
+            ),
             # Rules and refusals: a reader's approved comments anywhere, duplicates and
             # bans by address when there is no reader cookie.
             models.Index(
@@ -124,6 +151,13 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        # What the article page showed of it, should a save change that (signals.py).
+        comment.loaded_status = comment.__dict__.get("status")
+        return comment
 
 
 class Reaction(models.Model):
@@ -198,6 +232,8 @@ class Flag(models.Model):
         indexes = [
             # Reports since the last moderator decision, counted against the threshold.
             models.Index(fields=["comment", "created_at"], name="flag_comment_created_idx"),
+            # A reader's reports, checked on their views of an article page.
+            models.Index(fields=["reader_id"], name="flag_reader_idx"),
         ]
 
     def __str__(self):

@@ -15,7 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 
+from articles import pagecache
 from articles.models import Article
 from comments.models import BannedWord, Comment, SuspectWord
 from comments.text import count_links
@@ -45,9 +47,32 @@ def honeypot(submission):
     return None
 
 
+WORD_LISTS_KEY = "moderation:word-lists"
+WORD_LISTS_GENERATION_KEY = "gen:moderation:word-lists"
+
+
+def word_lists():
+    """The banned and the suspect words, kept in the shared cache under a generation that
+    every save or delete of a word bumps when it commits (comments/signals.py): the next
+    comment, on any server, uses the new lists."""
+    generation, lists = pagecache.read_with_generation(WORD_LISTS_GENERATION_KEY, WORD_LISTS_KEY)
+    if lists is None or lists["generation"] != generation:
+        lists = {
+            "generation": generation,
+            "banned": BannedWord.objects.words(),
+            "suspect": SuspectWord.objects.words(),
+        }
+        cache.set(WORD_LISTS_KEY, lists, 24 * 60 * 60)
+    return lists
+
+
+def word_lists_changed():
+    pagecache.bump(WORD_LISTS_GENERATION_KEY)
+
+
 def banned_words(submission):
     """A word from the banned list: rejected."""
-    matches = find_words(BannedWord.objects.words(), _text_of(submission.comment))
+    matches = find_words(word_lists()["banned"], _text_of(submission.comment))
     if matches:
         return Verdict(Status.REJECTED, _quoted(matches))
     return None
@@ -64,7 +89,7 @@ def too_many_links(submission):
 
 def suspect_words(submission):
     """A word from the suspect list: held for a moderator."""
-    matches = find_words(SuspectWord.objects.words(), _text_of(submission.comment))
+    matches = find_words(word_lists()["suspect"], _text_of(submission.comment))
     if matches:
         return Verdict(Status.PENDING, _quoted(matches))
     return None

@@ -37,25 +37,51 @@ def _incr(key, timeout):
     raise RuntimeError(f"rate limit counter {key} could not be incremented")
 
 
+def _count(keys_and_timeouts):
+    """Count one for each key; the shared Redis cache does it in one round trip."""
+    incr_counters = getattr(cache, "incr_counters", None)
+    if incr_counters is not None:
+        return incr_counters(keys_and_timeouts)
+    return [_incr(key, timeout) for key, timeout in keys_and_timeouts]
+
+
+def _uncount(keys):
+    decr_counters = getattr(cache, "decr_counters", None)
+    if decr_counters is not None:
+        decr_counters(keys)
+        return
+    for key in keys:
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
+            cache.decr(key)
+
+
 def hit(*, scope, identities, limits):
     """Count one action for every identity; None if all are within every limit.
 
     Otherwise nothing is counted and the first limit exceeded is returned. Counting first
     and undoing on refusal keeps concurrent requests from slipping past a limit together.
     """
+    return hit_each([(scope, identity, limits) for identity in identities])
+
+
+def hit_each(checks):
+    """As hit(), for (scope, identity, limits) checks, counted together (one round trip to
+    Redis): None, or the first limit exceeded, nothing counted."""
     now = time.time()
-    counted = []
-    exceeded = None
-    for identity in filter(None, identities):
+    buckets = []
+    for scope, identity, limits in checks:
+        if not identity:
+            continue
         for count, seconds in limits:
             bucket = int(now // seconds)
             key = f"ratelimit:{scope}:{identity}:{seconds}:{bucket}"
-            counted.append(key)
-            if _incr(key, seconds) > count and exceeded is None:
-                retry_after = max(1, int((bucket + 1) * seconds - now))
-                exceeded = Exceeded(count=count, seconds=seconds, retry_after=retry_after)
-    if exceeded is not None:
-        for key in counted:
-            with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
-                cache.decr(key)
-    return exceeded
+            buckets.append((key, seconds, count, bucket))
+    if not buckets:
+        return None
+    counts = _count([(key, seconds) for key, seconds, _limit, _bucket in buckets])
+    for (_key, seconds, count, bucket), counted in zip(buckets, counts, strict=True):
+        if counted > count:
+            _uncount([key for key, _seconds, _limit, _bucket in buckets])
+            retry_after = max(1, int((bucket + 1) * seconds - now))
+            return Exceeded(count=count, seconds=seconds, retry_after=retry_after)
+    return None

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from comments import services
 from comments.services import reaction_counts, readers_reactions
 
 
@@ -15,9 +16,16 @@ def short_count(n):
     return str(n)
 
 
-def reaction_bar(*, article, reader_id):
+def reaction_bar(*, article, reader_id, mine=None):
+    """The bar's buttons for this reader (`mine`: their keys, when already known)."""
     counts = reaction_counts(article)
-    mine = readers_reactions(article, reader_id)
+    if mine is None:
+        mine = readers_reactions(article, reader_id)
+    return bar_items(counts=counts, mine=mine)
+
+
+def bar_items(*, counts, mine):
+    """What the bar template shows of each configured reaction."""
     return [
         {
             "key": key,
@@ -32,7 +40,11 @@ def reaction_bar(*, article, reader_id):
 
 
 def reaction_state(*, article, reader_id):
-    """The JSON the reactions URL answers: every key's count and the reader's own keys."""
-    counts = reaction_counts(article)
-    mine = readers_reactions(article, reader_id)
+    """The JSON the reactions URL answers: every key's count and the reader's own keys
+    (one query)."""
+    return as_json(services.reaction_state(article=article, reader_id=reader_id))
+
+
+def as_json(state):
+    counts, mine = state.counts, state.mine
     return {"counts": counts, "mine": [key for key in counts if key in mine]}

@@ -1,15 +1,18 @@
 """Writes that views and admin actions share: reactions and comments."""
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, Q
 from django.utils import timezone
 
+from articles import pagecache
 from articles.models import Article
 from comments import moderation, ratelimit
 from comments.models import Comment, Flag, Reaction, ReactionCount, ReaderBan
@@ -36,8 +39,43 @@ def readers_reactions(article, reader_id):
     return set(rows.values_list("emoji", flat=True))
 
 
+@dataclass(frozen=True)
+class ReactionState:
+    """The article's count of each configured key, and the reader's own keys."""
+
+    counts: dict
+    mine: frozenset
+
+
+def reaction_state(*, article, reader_id):
+    """Every configured key's count and the reader's own keys: one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("reaction_state"), {"article": article.pk, "reader": reader_id or ""})
+        return _state_of(cursor.fetchall())
+
+
 def toggle_reaction(*, article, reader_id, emoji):
-    """Put the reader's reaction on, or take it back. Returns True when it is now on."""
+    """Put the reader's reaction on, or take it back; the state after it (ReactionState).
+
+    `article` needs only its pk and slug. The row and its counter change together, so the
+    count is exact; the insert cannot conflict: of a double tap, the first that inserts
+    wins, counted once, and the other finds it on. On PostgreSQL all of it, and reading
+    the state, is one statement (one round trip, no transaction to open and close).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _sql("toggle"),
+                {
+                    "article": article.pk,
+                    "reader": reader_id,
+                    "emoji": emoji,
+                    "now": timezone.now(),
+                },
+            )
+            state = _state_of(cursor.fetchall())
+        pagecache.reactions_changed(article.slug)
+        return state
     with transaction.atomic():
         deleted, _ = Reaction.objects.filter(
             article=article, reader_id=reader_id, emoji=emoji
@@ -46,27 +84,115 @@ def toggle_reaction(*, article, reader_id, emoji):
             ReactionCount.objects.filter(article=article, emoji=emoji).update(
                 count=F("count") - deleted
             )
-            return False
+        elif _insert_reaction(article=article, reader_id=reader_id, emoji=emoji):
+            _increment_count(article=article, emoji=emoji)
+        # else: the same reader's concurrent tap inserted it first: on, counted once.
+        pagecache.reactions_changed(article.slug)
+        return reaction_state(article=article, reader_id=reader_id)
+
+
+def _insert_reaction(*, article, reader_id, emoji):
+    """Insert the reaction row unless it is there: whether it was inserted."""
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
         try:
             with transaction.atomic():
                 Reaction.objects.create(article=article, reader_id=reader_id, emoji=emoji)
         except IntegrityError:
-            # The same reader's concurrent tap inserted it first: it is on, counted once.
-            return True
-        _increment_count(article=article, emoji=emoji)
+            return False
         return True
+    table = connection.ops.quote_name(Reaction._meta.db_table)
+    created_at = Reaction._meta.get_field("created_at").get_db_prep_value(
+        timezone.now(), connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, reader_id, emoji, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            [article.pk, reader_id, emoji, created_at],
+        )
+        return cursor.fetchone() is not None
 
 
 def _increment_count(*, article, emoji):
-    counter = ReactionCount.objects.filter(article=article, emoji=emoji)
-    if counter.update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ReactionCount.objects.create(article=article, emoji=emoji, count=1)
-    except IntegrityError:
-        # Another reader's first reaction of this kind created the row meanwhile.
-        counter.update(count=F("count") + 1)
+    """Add one to the counter, creating it at 1: one statement (an upsert)."""
+    table = connection.ops.quote_name(ReactionCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, emoji, count) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (article_id, emoji) DO UPDATE SET count = {table}.count + 1",
+            [article.pk, emoji],
+        )
+
+
+def _state_of(rows):
+    """ReactionState from (key, count) rows, where the reader's own keys come with -1."""
+    counts = dict.fromkeys(reaction_keys(), 0)
+    mine = set()
+    for key, count in rows:
+        if count < 0:
+            mine.add(key)
+        elif key in counts:
+            counts[key] = count
+    return ReactionState(counts=counts, mine=frozenset(mine))
+
+
+@cache
+def _sql(name):
+    """The reactions' SQL: the state, and PostgreSQL's toggle. Table names from the
+    models; values are parameters. Indexes: reaction_one_per_reader_and_kind,
+    reaction_count_unique."""
+    quote = connection.ops.quote_name
+    reaction = quote(Reaction._meta.db_table)
+    counter = quote(ReactionCount._meta.db_table)
+    if name == "reaction_state":
+        return f"""
+            SELECT emoji, count FROM {counter} WHERE article_id = %(article)s
+            UNION ALL
+            SELECT emoji, -1 FROM {reaction}
+            WHERE article_id = %(article)s AND reader_id = %(reader)s
+        """  # noqa: S608
+    # The reaction is deleted if there, inserted if not (unless another tap of the same
+    # reader inserts it first); its counter follows; then every count and the reader's
+    # keys, where the toggled key is the reader's unless it was just deleted.
+    return f"""
+        WITH deleted AS (
+            DELETE FROM {reaction}
+            WHERE article_id = %(article)s AND reader_id = %(reader)s AND emoji = %(emoji)s
+            RETURNING id
+        ), inserted AS (
+            INSERT INTO {reaction} (article_id, reader_id, emoji, created_at)
+            SELECT %(article)s::bigint, %(reader)s::varchar, %(emoji)s::varchar,
+                %(now)s::timestamptz
+            WHERE NOT EXISTS (SELECT 1 FROM deleted)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+        ), decremented AS (
+            UPDATE {counter} SET count = count - 1
+            WHERE article_id = %(article)s AND emoji = %(emoji)s
+                AND EXISTS (SELECT 1 FROM deleted)
+            RETURNING emoji, count
+        ), incremented AS (
+            INSERT INTO {counter} (article_id, emoji, count)
+            SELECT %(article)s::bigint, %(emoji)s::varchar, 1
+            WHERE EXISTS (SELECT 1 FROM inserted)
+            ON CONFLICT (article_id, emoji) DO UPDATE SET count = {counter}.count + 1
+            RETURNING emoji, count
+        ), changed AS (
+            SELECT emoji, count FROM decremented
+            UNION ALL
+            SELECT emoji, count FROM incremented
+        )
+        SELECT emoji, count FROM changed
+        UNION ALL
+        SELECT emoji, count FROM {counter}
+        WHERE article_id = %(article)s
+            AND NOT (emoji = %(emoji)s AND EXISTS (SELECT 1 FROM changed))
+        UNION ALL
+        SELECT emoji, -1 FROM {reaction}
+        WHERE article_id = %(article)s AND reader_id = %(reader)s AND emoji <> %(emoji)s
+        UNION ALL
+        SELECT %(emoji)s::varchar, -1 WHERE NOT EXISTS (SELECT 1 FROM deleted)
+    """  # noqa: S608
 
 
 def recount_reactions(*, article):
@@ -82,6 +208,7 @@ def recount_reactions(*, article):
         ReactionCount.objects.bulk_create(
             ReactionCount(article=article, emoji=emoji, count=n) for emoji, n in totals
         )
+    pagecache.reactions_changed(article.slug)
 
 
 # Comments ------------------------------------------------------------------------------
@@ -122,19 +249,15 @@ def ensure_can_comment(*, article, reader_id, ip_hash):
         raise CommentRefused(BANNED_MESSAGE, status=403)
 
 
-def _is_duplicate(*, article, reader_id, ip_hash, name, body):
+def _duplicates(*, article, reader_id, ip_hash, name, body):
     """The same body on the same article within 24 hours, from this reader, or from this
     address under the same name (a first-time reader's double submission has no cookie)."""
     same_reader = Q(reader_id=reader_id) if reader_id else Q(pk__in=[])
     if ip_hash:
         same_reader |= Q(ip_hash=ip_hash, name=name)
-    return (
-        Comment.objects.filter(
-            article=article, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
-        )
-        .filter(same_reader)
-        .exists()
-    )
+    return Comment.objects.filter(
+        article=article, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+    ).filter(same_reader)
 
 
 def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=None, honeypot=""):
@@ -146,12 +269,15 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     set its status and reason (comments.moderation).
     """
     with transaction.atomic():
-        # One submission at a time per article: the duplicate check cannot race.
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
-        if _is_duplicate(
+        _one_submission_at_a_time(article=article, reader_id=reader_id, ip_hash=ip_hash)
+        if article.comments_closed:
+            raise CommentRefused(CLOSED_MESSAGE, status=403)
+        banned, duplicate = _refusals(
             article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
-        ):
+        )
+        if banned:
+            raise CommentRefused(BANNED_MESSAGE, status=403)
+        if duplicate:
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
         exceeded = ratelimit.hit(
             scope="comments",
@@ -175,8 +301,8 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             ip_hash=ip_hash or "",
         )
     try:
-        with transaction.atomic():
-            verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
+        verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
+        if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):
             comment.status = verdict.status
             comment.moderation_reason = verdict.reason
             comment.save(update_fields=["status", "moderation_reason"])
@@ -185,6 +311,30 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
         logger.exception("automatic moderation failed for comment %s", comment.pk)
         comment.status = Comment.Status.PENDING
     return comment
+
+
+def _one_submission_at_a_time(*, article, reader_id, ip_hash):
+    """Submissions to one article from one address (or, without one, one reader) wait for
+    each other until their transaction ends, so that the duplicate check cannot race;
+    other readers' do not wait. PostgreSQL: an advisory lock; SQLite runs one writing
+    transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    who = f"{article.pk}:{ip_hash or reader_id or ''}"
+    digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
+def _refusals(*, article, reader_id, ip_hash, name, body):
+    """(banned, duplicate) for this submission: one query."""
+    bans = ReaderBan.objects.matching(reader_id=reader_id, ip_hash=ip_hash)
+    duplicates = _duplicates(
+        article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
+    )
+    return Article.objects.filter(pk=article.pk).values_list(Exists(bans), Exists(duplicates)).get()
 
 
 @dataclass(frozen=True)
@@ -197,7 +347,11 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
     """A reader reports a comment: once per reader. At COMMENTS_FLAG_THRESHOLD reports since
     the last moderator decision, an approved comment goes back to pending, as "reported"."""
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("article")
+            .get(pk=comment.pk)
+        )
         try:
             with transaction.atomic():
                 Flag.objects.create(
@@ -205,8 +359,10 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
                 )
         except IntegrityError:
             return FlagResult(created=False, hidden=comment.status != Comment.Status.APPROVED)
-        Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+        # The row is locked: no other report can count in between.
+        comment.flag_count += 1
         if comment.status != Comment.Status.APPROVED:
+            comment.save(update_fields=["flag_count"])
             return FlagResult(created=True, hidden=True)
         open_reports = Flag.objects.filter(comment=comment)
         if comment.moderated_at is not None:
@@ -214,6 +370,7 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
         reasons = Counter(open_reports.values_list("reason", flat=True))
         total = sum(reasons.values())
         if total < settings.COMMENTS_FLAG_THRESHOLD:
+            comment.save(update_fields=["flag_count"])
             return FlagResult(created=True, hidden=False)
         summary = ", ".join(
             f"{Flag.Reason(key).label.lower()} ×{n}" for key, n in reasons.most_common()
@@ -224,7 +381,7 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
         comment.status = Comment.Status.PENDING
         comment.reported_at = timezone.now()
         comment.moderation_reason = reason_text[: moderation.REASON_MAX_LENGTH]
-        comment.save(update_fields=["status", "reported_at", "moderation_reason"])
+        comment.save(update_fields=["status", "reported_at", "moderation_reason", "flag_count"])
         return FlagResult(created=True, hidden=True)
 
 

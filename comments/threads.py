@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
+from articles.models import Article
 from comments.models import Comment, Flag
 
 Status = Comment.Status
@@ -66,15 +68,45 @@ def visible_threads(*, article, reader_id):
     )
 
 
+def _count(queryset):
+    """COUNT(*) of a queryset of one article's comments, as a subquery."""
+    counted = queryset.order_by().values("article_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _visible_thread_count(*, article_id, reader_id, before=None):
+    """How many top-level comments this reader sees (as such or as a placeholder), all or
+    those before a point, as three counts that indexes answer without reading the others'
+    held comments: approved threads (comment_approved_thread_idx), the reader's own
+    (comment_reader_idx), and removed ones that keep approved replies
+    (comment_kept_thread_idx)."""
+    threads = Comment.objects.filter(article_id=article_id, parent__isnull=True)
+    if before is not None:
+        threads = threads.filter(before)
+    kept_by_replies = Comment.objects.filter(
+        article_id=article_id, status=Status.APPROVED, parent__isnull=False
+    ).values("parent_id")
+    hidden = threads.exclude(status=Status.APPROVED)
+    count = _count(threads.filter(status=Status.APPROVED))
+    if reader_id:
+        count += _count(hidden.filter(own_unapproved(reader_id)))
+        hidden = hidden.exclude(own_unapproved(reader_id))
+    return count + _count(hidden.filter(pk__in=kept_by_replies))
+
+
 def thread_page(*, comment, reader_id):
     """The page of the list on which this comment's thread is, for this reader."""
     root = comment.parent or comment
-    before = (
-        visible_threads(article=root.article_id, reader_id=reader_id)
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.id))
-        .count()
+    before = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.id)
+    count = (
+        Article.objects.filter(pk=root.article_id)
+        .values_list(
+            _visible_thread_count(article_id=root.article_id, reader_id=reader_id, before=before),
+            flat=True,
+        )
+        .get()
     )
-    return before // settings.COMMENTS_PAGE_SIZE + 1
+    return count // settings.COMMENTS_PAGE_SIZE + 1
 
 
 class _Threads:
@@ -154,9 +186,14 @@ def _decorate(comment, *, reader_id, reported, root=None):
 
 def comment_list(*, article, reader_id, page_number=None):
     """One page of the comment list for this reader, ready for the template."""
-    totals = Comment.objects.filter(article=article).aggregate(
-        approved=Count("pk", filter=Q(status=Status.APPROVED)),
-        threads=Count("pk", filter=_thread_shown(reader_id)),
+    article_id = getattr(article, "pk", article)
+    totals = (
+        Article.objects.filter(pk=article_id)
+        .values(
+            approved=_count(Comment.objects.filter(article_id=article_id, status=Status.APPROVED)),
+            threads=_visible_thread_count(article_id=article_id, reader_id=reader_id),
+        )
+        .get()
     )
     paginator = Paginator(
         _Threads(article=article, reader_id=reader_id, count=totals["threads"]),

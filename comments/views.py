@@ -5,12 +5,14 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
 from comments import ratelimit, services
 from comments.clients import request_address_hash
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment, Flag
+from comments.reactions import as_json as reactions_json
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
 from comments.threads import thread_page
@@ -58,40 +60,58 @@ def reaction_problem(request):
 
 def within_reaction_limits(request, reader_id):
     window = settings.REACTION_RATE_WINDOW
-    by_reader = ratelimit.hit(
-        scope="reaction-reader",
-        identities=[reader_id],
-        limits=[(settings.REACTION_RATE_LIMIT_PER_READER, window)],
+    exceeded = ratelimit.hit_each(
+        [
+            ("reaction-reader", reader_id, [(settings.REACTION_RATE_LIMIT_PER_READER, window)]),
+            (
+                "reaction-address",
+                request_address_hash(request),
+                [(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
+            ),
+        ]
     )
-    by_address = by_reader or ratelimit.hit(
-        scope="reaction-address",
-        identities=[request_address_hash(request)],
-        limits=[(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
+    return exceeded is None
+
+
+def _published_article(slug):
+    """The published article at `slug`, with only what a toggle needs (its id and slug),
+    known from the page cache most of the time; 404 if there is none."""
+    article_id = pagecache.published_article_id(
+        slug,
+        lookup=lambda: (
+            Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+        ),
     )
-    return by_reader is None and by_address is None
+    if article_id is None:
+        raise Http404("No such article.")
+    return Article(pk=article_id, slug=slug)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def reactions(request, slug):
     """GET: the bar's counts and the reader's own reactions, as JSON. POST: toggle one."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = _published_article(slug)
     reader_id = reader_id_from_request(request)
     if request.method != "POST":
         return JsonResponse(reaction_state(article=article, reader_id=reader_id))
 
     problem = reaction_problem(request)
     if problem:
+        article = get_object_or_404(Article.objects.published(), slug=slug)
         return refuse(request, article=article, message=problem, status=400)
     new_reader = reader_id is None
     if new_reader:
         reader_id = new_reader_id()
     if not within_reaction_limits(request, reader_id):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
         message = "Too many reactions at once: please wait a minute and try again."
         return refuse(request, article=article, message=message, status=429)
-    services.toggle_reaction(article=article, reader_id=reader_id, emoji=request.POST["emoji"])
+    state = services.toggle_reaction(
+        article=article, reader_id=reader_id, emoji=request.POST["emoji"]
+    )
     if wants_json(request):
-        response = JsonResponse(reaction_state(article=article, reader_id=reader_id))
+        response = JsonResponse(reactions_json(state))
     else:
         response = HttpResponseSeeOther(f"{article.get_absolute_url()}#reactions")
     if new_reader:
@@ -136,7 +156,8 @@ def _refused(request, *, article, refusal, form=None):
 @require_POST
 def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    # Its body only if the page is shown again (a refusal, a form error).
+    article = get_object_or_404(Article.objects.published().defer("body", "body_html"), slug=slug)
     reader_id = reader_id_from_request(request)
     ip_hash = request_address_hash(request)
     try:

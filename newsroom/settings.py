@@ -39,6 +39,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sees the cookies that the middleware below it sets.
+    "newsroom.middleware.SharedCachePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +74,27 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# PostgreSQL: a pool of connections per app server process (psycopg's pool, through
+# Django's OPTIONS["pool"]). 0 turns it off: then CONN_MAX_AGE decides.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Parameters bound by the server, and the statements a connection runs often prepared
+    # (planned once): the pages' queries cost less than their planning otherwise. Turn off
+    # behind a pooler that cannot follow prepared statements (PgBouncer in transaction
+    # mode before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -81,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsroom"),
         }
@@ -109,7 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -224,6 +247,24 @@ LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 # Comments' email addresses and address hashes are kept this many days.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
+
+# Cached pages (articles/pagecache.py). An article page's parts are dropped as soon as a
+# write that changes them commits; these are upper bounds on how long anything cached is
+# used at all (relative comment times, and writes made outside the app).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# The front page and section pages: their comment and reaction counts may be this old;
+# publications and edits show at once. Also the s-maxage a CDN may keep them for.
+LIST_CACHE_SECONDS = env.int("LIST_CACHE_SECONDS", default=5)
+# A request without a reader cookie may be served from what this process read from Redis
+# up to this long ago (0: never): others' writes reach it that much later.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
+# Generations are bumped when a write commits; tests, whose transactions never commit,
+# also bump them at once.
+PAGE_CACHE_BUMP_BEFORE_COMMIT = False
+# /bench/floor: a fixed short answer through the whole middleware, for `make bench`.
+# Never on in production.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 READER_COOKIE_NAME = "reader"
 READER_COOKIE_AGE = 60 * 60 * 24 * 365 * 2

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("bench/floor", views.bench_floor, name="bench_floor"),
     path("admin/", admin.site.urls),
 ]
 

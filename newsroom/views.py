@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -46,3 +47,12 @@ def server_error(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (the admin's)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_safe
+def bench_floor(request):
+    """The benchmark's floor: a fixed short answer through the same middleware as every
+    page, touching neither the database nor the cache. Off unless BENCH_FLOOR is set."""
+    if not settings.BENCH_FLOOR:
+        raise Http404("Not enabled.")
+    return HttpResponse(b"floor\n", content_type="text/plain")

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from articles import pagecache
 from articles.models import Article
 from tests.helpers import SEED_SLUG, make_article
 
@@ -21,8 +22,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+    pagecache.forget_local_copies()
     yield
     cache.clear()
+    pagecache.forget_local_copies()
 
 
 @pytest.fixture

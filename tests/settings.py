@@ -23,5 +23,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")
     }
 
+# Each test runs in a transaction that is rolled back, never committed.
+PAGE_CACHE_BUMP_BEFORE_COMMIT = True
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

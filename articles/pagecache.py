@@ -1,0 +1,454 @@
+"""Pages rendered once and served many times, dropped the moment what they show changes.
+
+Generations. Each cached part is stamped with the generations it was rendered from: a
+random token per article for its page (the article and its comments), one per article
+for its reaction counts, one for the whole site (sections) and one for the article lists.
+They live in the shared cache (Redis) beside the parts. A write that changes what a part
+shows replaces the token (a *bump*) when its transaction commits, so the part is never
+used again. A reader reads the generations before the database, in the same cache round
+trip as the parts: what it renders from the database is at least as new as the generation
+it stores it under, so a page rendered from a state older than a commit is never kept
+under the generation that commit made.
+
+Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
+updates of articles and comments (ArticleQuerySet.update, CommentQuerySet.update), and
+the reaction counters (comments.services.toggle_reaction, recount_reactions).
+
+The local copy. Each process also keeps what it last read from the shared cache, and a
+request without reader state (no reader cookie, session or messages: nothing of its own on
+the page) may use it for PAGE_CACHE_LOCAL_SECONDS instead of asking the shared cache:
+that makes the page as cheap as the framework's floor. A bump made by the process itself
+updates its copy at once; one made by another process or server is seen within
+PAGE_CACHE_LOCAL_SECONDS. A request with a reader cookie always reads the shared cache.
+
+Staleness, as a reader sees it:
+- their own reactions, comments and reports, and anything a reader with a cookie sees:
+  none (the parts are dropped when the write commits);
+- an article page without cookies: at most PAGE_CACHE_LOCAL_SECONDS (1 s) behind a
+  write through the app (views, services, the admin, model saves, queryset updates);
+- the front page and section pages: publications and edits as above, comment and
+  reaction counts at most LIST_CACHE_SECONDS (5 s) old;
+- whatever happens: no part older than PAGE_CACHE_SECONDS (60 s) is used (the relative
+  times of comments; a write made outside the app, in SQL).
+
+A new release never serves parts cached by the previous one: the cache keys carry a
+digest of the templates, the code and the static files' manifest.
+"""
+
+import hashlib
+import secrets
+import threading
+import time
+from functools import cache as memoize
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
+from django.utils.safestring import mark_safe
+
+# Generations outlive the parts by far; one that expires or is evicted starts afresh
+# with a new random token, which no cached part carries.
+GENERATION_TIMEOUT = 7 * 24 * 60 * 60
+SITE_KEY = "gen:site"
+LISTS_KEY = "gen:lists"
+# Longest comment page number that is cached (longer ones are rendered each time).
+MAX_PAGE_DIGITS = 6
+
+
+def _digest(*parts):
+    digest = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def new_generation():
+    return secrets.token_hex(8)
+
+
+@memoize
+def release():
+    """A digest of what renders the pages: templates, code, the static files' manifest."""
+    base = settings.BASE_DIR
+    paths = sorted(
+        path
+        for pattern in ("templates/**/*.html", "articles/**/*.py", "comments/**/*.py")
+        for path in base.glob(pattern)
+        if "migrations" not in path.parts
+    )
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists():
+        paths.append(manifest)
+    digest = hashlib.blake2b(digest_size=8)
+    for path in paths:
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@memoize
+def placeholders():
+    """Markers rendered into the cached page where each reader's own parts go. They are
+    derived from SECRET_KEY, so no text a reader writes can contain them."""
+    mark = salted_hmac("newsroom.pagecache", "placeholders").hexdigest()[:32]
+    return {
+        "csrf_token": f"csrf{mark}",
+        "reaction_bar": mark_safe(f"<!--reaction-bar-{mark}-->"),  # noqa: S308 (ours, no input)
+    }
+
+
+@memoize
+def _etag_key():
+    return salted_hmac("newsroom.pagecache", "etag").digest()
+
+
+def page_generation_key(slug):
+    return f"gen:page:{_digest(slug)}"
+
+
+# The local copy --------------------------------------------------------------------------
+
+
+class LocalCopy:
+    """What this process last read from the shared cache, key by key, with when."""
+
+    def __init__(self):
+        self._items = {}
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get_many(self, keys, max_age):
+        """The values of all `keys` read less than `max_age` seconds ago (None for keys
+        the shared cache did not have), or None if any is older or unknown."""
+        now = time.monotonic()
+        values = {}
+        for key in keys:
+            item = self._items.get(key)
+            if item is None or now - item[1] >= max_age:
+                return None
+            if item[0] is not None:
+                values[key] = item[0]
+        return values
+
+    def set_many(self, values):
+        now = time.monotonic()
+        with self._lock:
+            for key, value in values.items():
+                self._size += _size_of(value)
+                self._items[key] = (value, now)
+            if self._size > settings.PAGE_CACHE_LOCAL_BYTES:
+                # Crude but bounded: start again (a page is read from Redis again).
+                self._items.clear()
+                self._size = 0
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+    def discard(self, key):
+        with self._lock:
+            self._items.pop(key, None)
+
+
+def _size_of(value):
+    if isinstance(value, dict):
+        return sum(len(part) for part in value.values() if isinstance(part, bytes)) + 200
+    return 100
+
+
+local = LocalCopy()
+# The reaction bars this process made, each with the counts it was made from.
+bars_made_here = LocalCopy()
+
+
+def forget_local_copies():
+    """Drop what this process keeps (tests, after emptying the shared cache)."""
+    local.clear()
+    bars_made_here.clear()
+
+
+def _read(keys, *, local_ok):
+    """The values of `keys`: from the local copy when allowed and fresh, else from the
+    shared cache in one round trip (which refreshes the local copy)."""
+    max_age = settings.PAGE_CACHE_LOCAL_SECONDS
+    if local_ok and max_age > 0:
+        values = local.get_many(keys, max_age)
+        if values is not None:
+            return values
+    values = cache.get_many(keys)
+    local.set_many({key: values.get(key) for key in keys})
+    return values
+
+
+def _write(key, value, timeout):
+    cache.set(key, value, timeout)
+    local.set_many({key: value})
+
+
+def _current(values, key):
+    """The generation under `key` in `values`, starting one if there is none."""
+    generation = values.get(key)
+    if generation is None:
+        generation = new_generation()
+        if not cache.add(key, generation, GENERATION_TIMEOUT):
+            generation = cache.get(key) or generation
+        local.set_many({key: generation})
+    return generation
+
+
+def _fresh(entry, generation, max_age):
+    return (
+        entry is not None
+        and entry["generation"] == generation
+        and time.time() - entry["rendered_at"] < max_age
+    )
+
+
+# Bumps ---------------------------------------------------------------------------------
+
+
+def read_with_generation(generation_key, key):
+    """The current generation under `generation_key` and the value under `key`, in one
+    round trip to the shared cache (read them before the database)."""
+    values = cache.get_many([generation_key, key])
+    return _current(values, generation_key), values.get(key)
+
+
+def bump(*keys):
+    """New generations for `keys` when the current transaction commits (at once outside
+    one). PAGE_CACHE_BUMP_BEFORE_COMMIT: also at once, for tests, whose transactions
+    never commit."""
+    _bump(keys)
+
+
+def _bump(keys):
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return
+
+    def bump():
+        generations = {key: new_generation() for key in keys}
+        cache.set_many(generations, GENERATION_TIMEOUT)
+        local.set_many(generations)
+
+    if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
+        bump()
+    transaction.on_commit(bump)
+
+
+def article_changed(*slugs):
+    """An article was saved, published, unpublished, renamed or deleted."""
+    slugs = [slug for slug in slugs if slug]
+    _bump([*(page_generation_key(slug) for slug in slugs), LISTS_KEY])
+
+
+def comments_changed(*slugs):
+    """A comment of these articles was written, moderated, reported or deleted."""
+    _bump(page_generation_key(slug) for slug in slugs if slug)
+
+
+def reactions_changed(slug):
+    """A reaction count of this article changed: this process makes its bar again (other
+    processes within PAGE_CACHE_LOCAL_SECONDS; readers with a cookie read their counts)."""
+
+    def forget():
+        bars_made_here.discard(f"bar:{slug}")
+
+    if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
+        forget()
+    transaction.on_commit(forget)
+
+
+def site_changed():
+    """Something every page may show changed (a section's name or address)."""
+    _bump([SITE_KEY, LISTS_KEY])
+
+
+def slugs_of(article_ids):
+    from articles.models import Article
+
+    ids = {pk for pk in article_ids if pk is not None}
+    if not ids:
+        return []
+    return list(Article.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
+# Requests ------------------------------------------------------------------------------
+
+
+def origin(request):
+    """What absolute URLs in a page are built on (see newsroom.site.absolute_url)."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def page_number(request, parameter="page"):
+    """The page asked for by ?page=, as an int, or None if it is not a plain number."""
+    if not request.META.get("QUERY_STRING"):
+        return 1
+    value = request.GET.get(parameter, "1")
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_PAGE_DIGITS:
+        return None
+    return int(value)
+
+
+def has_own_state(request):
+    """Whether the request carries what only its own rendering can show: a session (a
+    logged-in user, messages kept in the session) or flash messages."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
+
+
+def _etag(*parts):
+    return f'W/"{_digest(*parts)}"'
+
+
+# Article pages ---------------------------------------------------------------------------
+
+
+class ArticlePageCache:
+    """An article page's cached parts: the page without its reaction bar, as a reader
+    without cookies sees it (per comment page and origin; shared, exact), and the
+    reaction bar with its counts (made by each process, at most
+    PAGE_CACHE_LOCAL_SECONDS old: toggles need not tell every process)."""
+
+    def __init__(self, *, slug, page_number, origin):
+        self.slug = slug
+        self.page_number = page_number
+        self.page_generation_key = page_generation_key(slug)
+        self.page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
+        self.bar_key = f"bar:{slug}"
+        self.page = None
+        self.bar = None
+
+    def fetch(self, *, local_ok):
+        """The page part, kept if still current (one round trip to the shared cache, or
+        none when the local copy may be used and is fresh), and this process's bar."""
+        values = _read([SITE_KEY, self.page_generation_key, self.page_key], local_ok=local_ok)
+        self.page_generation = (
+            _current(values, SITE_KEY),
+            _current(values, self.page_generation_key),
+        )
+        page = values.get(self.page_key)
+        if _fresh(page, self.page_generation, settings.PAGE_CACHE_SECONDS):
+            self.page = page
+        bars = bars_made_here.get_many([self.bar_key], settings.PAGE_CACHE_LOCAL_SECONDS)
+        self.bar = bars.get(self.bar_key) if bars else None
+        return self
+
+    @property
+    def complete(self):
+        return self.page is not None and self.bar is not None
+
+    def store_page(self, *, article_id, html):
+        """Keep the page rendered for a reader without cookies, with the placeholders."""
+        head, found, tail = html.partition(placeholders()["reaction_bar"])
+        if not found:
+            raise ValueError("The article page has no reaction bar placeholder.")
+        now = time.time()
+        self.page = {
+            "generation": self.page_generation,
+            "rendered_at": now,
+            "last_modified": http_date(now),
+            "digest": _digest(html),
+            "article_id": article_id,
+            "head": head.encode(),
+            "tail": tail.encode(),
+        }
+        _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
+
+    def store_bar(self, *, counts, html, buttons):
+        """Keep the counts, the bar as a reader without reactions sees it, and each button
+        as it is in it and as it is pressed: {key: (html, pressed html)}."""
+        self.bar = {
+            "counts": counts,
+            "digest": _digest(html),
+            "html": html.encode(),
+            "buttons": {
+                key: (button.encode(), pressed.encode())
+                for key, (button, pressed) in buttons.items()
+            },
+        }
+        bars_made_here.set_many({self.bar_key: self.bar})
+
+    def etag(self, *, csrf_secret, reader_state=None):
+        """Changes with what the page shows and with the reader's CSRF cookie (the token in
+        its forms); for a reader with a cookie, with what is theirs (`reader_state`)."""
+        secret = hashlib.blake2b(csrf_secret.encode(), key=_etag_key(), digest_size=12)
+        return _etag(self.page["digest"], self.bar["digest"], secret.hexdigest(), reader_state)
+
+    @property
+    def last_modified(self):
+        return self.page["last_modified"]
+
+    def body(self, *, csrf_token, mine=()):
+        """The page for this request: its CSRF token in every form, and the buttons the
+        reader has pressed (`mine`) shown pressed."""
+        bar = self.bar["html"]
+        for key in mine:
+            if key in self.bar["buttons"]:
+                button, pressed = self.bar["buttons"][key]
+                bar = bar.replace(button, pressed, 1)
+        page = b"".join((self.page["head"], bar, self.page["tail"]))
+        return page.replace(placeholders()["csrf_token"].encode(), csrf_token.encode())
+
+
+def published_article_id(slug, *, lookup):
+    """The id of the published article at `slug`: from the cache while its page generation
+    holds (publishing, unpublishing, renaming or deleting it bumps that), else from
+    `lookup()` (None: no such article), then kept."""
+    key = f"page:{release()}:article-id:{_digest(slug)}"
+    generation_key = page_generation_key(slug)
+    values = _read([SITE_KEY, generation_key, key], local_ok=True)
+    generation = (_current(values, SITE_KEY), _current(values, generation_key))
+    entry = values.get(key)
+    if _fresh(entry, generation, settings.PAGE_CACHE_SECONDS):
+        return entry["id"]
+    article_id = lookup()
+    if article_id is not None:
+        entry = {"generation": generation, "rendered_at": time.time(), "id": article_id}
+        _write(key, entry, settings.PAGE_CACHE_SECONDS)
+    return article_id
+
+
+# Lists -----------------------------------------------------------------------------------
+
+
+class ListPageCache:
+    """A page of an article list (the front page, a section), the same for every reader."""
+
+    def __init__(self, *, path, page_number, origin):
+        self.key = f"page:{release()}:list:{_digest(path, page_number, origin)}"
+        self.entry = None
+
+    def fetch(self):
+        values = _read([SITE_KEY, LISTS_KEY, self.key], local_ok=True)
+        self.generation = (_current(values, SITE_KEY), _current(values, LISTS_KEY))
+        entry = values.get(self.key)
+        if _fresh(entry, self.generation, settings.LIST_CACHE_SECONDS):
+            self.entry = entry
+        return self
+
+    def store(self, *, content, content_type):
+        now = time.time()
+        self.entry = {
+            "generation": self.generation,
+            "rendered_at": now,
+            "last_modified": http_date(now),
+            "digest": _digest(content),
+            "content": content,
+            "content_type": content_type,
+        }
+        _write(self.key, self.entry, settings.LIST_CACHE_SECONDS)
+
+    @property
+    def etag(self):
+        return _etag(self.entry["digest"])
+
+    @property
+    def last_modified(self):
+        return self.entry["last_modified"]

@@ -1,0 +1,185 @@
+"""The benchmark's data and wrk scripts. Run by bench/run.py with the bench's settings:
+
+    python bench/prepare.py load                 # the articles the targets use
+    python bench/prepare.py scripts DIRECTORY    # the wrk Lua scripts, with readers
+
+Readers: each request of the toggle and comment targets comes from its own reader (a
+signed reader cookie) and its own client address (X-Forwarded-For, which the app trusts
+with NUM_PROXIES=1, as behind one reverse proxy), cycling through enough of them that no
+reader and no address passes the rate limits (60 toggles a minute; 5 comments in 10
+minutes). They all share one CSRF cookie and token.
+"""
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core import signing  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from comments.models import Comment, Reaction  # noqa: E402
+from comments.readers import READER_COOKIE_SALT  # noqa: E402
+from comments.services import reaction_keys, recount_reactions  # noqa: E402
+
+SEED_SLUG = "new-revelations-on-assads-final-24-hours-in-syria"
+HEAVY_SLUG = "bench-500-comments"
+TOGGLES_SLUG = "bench-reactions"
+COMMENTS_SLUG = "bench-comments"
+REACTED_READERS = 2000
+HEAVY_COMMENTS = 500
+HEAVY_REACTIONS = 20_000
+# Enough that none passes a limit in a whole `make bench`: a reader toggles at most once
+# every len(readers) requests, and comments at most once every len(readers) posts.
+TOGGLE_READERS = 20_000
+COMMENT_READERS = 50_000
+
+
+def reader_id(kind, number):
+    """The same reader ids every time: the scripts can be made again for the same data."""
+    return hashlib.sha256(f"bench-{kind}-{number}".encode()).hexdigest()[:48]
+
+
+def load():
+    call_command("seed_demo", verbosity=0)
+    now = timezone.now()
+    keys = reaction_keys()
+    with transaction.atomic():
+        seed = Article.objects.get(slug=SEED_SLUG)
+        for slug, title in (
+            (HEAVY_SLUG, "An article with 500 comments and 20,000 reactions"),
+            (TOGGLES_SLUG, "An article readers react to"),
+            (COMMENTS_SLUG, "An article readers comment on"),
+        ):
+            Article.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "title": title,
+                    "standfirst": seed.standfirst,
+                    "byline": seed.byline,
+                    "body": seed.body,
+                    "status": Article.Status.PUBLISHED,
+                    "published_at": now,
+                    "section": seed.section,
+                },
+            )
+        heavy = Article.objects.get(slug=HEAVY_SLUG)
+        # Readers who reacted to the seed article: one to three reactions each.
+        Reaction.objects.bulk_create(
+            (
+                Reaction(article=seed, reader_id=reader, emoji=keys[(n + k * 4) % len(keys)])
+                for n, reader in enumerate(readers("reacted", REACTED_READERS))
+                for k in range(n % 3 + 1)
+            ),
+            ignore_conflicts=True,
+        )
+        recount_reactions(article=seed)
+        # The heavy article: threads of a comment and its replies, all approved.
+        heavy.comments.all().delete()
+        heavy.reactions.all().delete()
+        threads = Comment.objects.bulk_create(
+            Comment(
+                article=heavy,
+                name=f"Reader {n}",
+                body=f"Comment number {n}: what I saw, what I think, and why it matters.",
+                status=Comment.Status.APPROVED,
+                reader_id=reader_id("commenter", n),
+            )
+            for n in range(HEAVY_COMMENTS // 2)
+        )
+        Comment.objects.bulk_create(
+            Comment(
+                article=heavy,
+                parent=threads[n % len(threads)],
+                name=f"Replier {n}",
+                body=f"Reply number {n}: I agree with some of it.",
+                status=Comment.Status.APPROVED,
+                reader_id=reader_id("replier", n),
+            )
+            for n in range(HEAVY_COMMENTS - len(threads))
+        )
+        Reaction.objects.bulk_create(
+            (
+                Reaction(
+                    article=heavy,
+                    reader_id=reader_id("fan", n // len(keys)),
+                    emoji=keys[n % len(keys)],
+                )
+                for n in range(HEAVY_REACTIONS)
+            ),
+            batch_size=5000,
+        )
+        recount_reactions(article=heavy)
+        # The moderator who times the admin's queue (bench/run.py picks the password).
+        user, _ = get_user_model().objects.get_or_create(
+            username=os.environ["BENCH_MODERATOR"],
+            defaults={"is_staff": True, "is_superuser": True},
+        )
+        user.set_password(os.environ["BENCH_MODERATOR_PASSWORD"])
+        user.save()
+
+
+def readers(kind, count):
+    return [reader_id(kind, n) for n in range(count)]
+
+
+def lua_string(value):
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def scripts(directory):
+    """bench/*.lua with their data in front: readers (cookie, address), the CSRF token."""
+    directory = Path(directory)
+    salt = signing._cookie_signer_salt(settings.READER_COOKIE_NAME, READER_COOKIE_SALT)
+    signer = signing.get_cookie_signer(salt=salt)
+    secret = _get_new_csrf_string()
+    token = _mask_cipher_secret(secret)
+    keys = reaction_keys()
+    kinds = {
+        "reader_page": ("reacted", REACTED_READERS, f"/articles/{SEED_SLUG}/"),
+        "toggle": ("toggler", TOGGLE_READERS, f"/articles/{TOGGLES_SLUG}/reactions/"),
+        "comment": ("commenter-bench", COMMENT_READERS, f"/articles/{COMMENTS_SLUG}/comments/"),
+    }
+    run = os.urandom(4).hex()  # new readers for each `make bench`: fresh rate limits
+    for name, (kind, count, path) in kinds.items():
+        if kind != "reacted":
+            kind = f"{kind}-{run}"
+        lines = [
+            f"path = {lua_string(path)}",
+            f"token = {lua_string(token)}",
+            "keys = {" + ", ".join(lua_string(key) for key in keys) + "}",
+            "readers = {",
+        ]
+        for n in range(count):
+            cookie = (
+                f"{settings.CSRF_COOKIE_NAME}={secret}; "
+                f"{settings.READER_COOKIE_NAME}={signer.sign(reader_id(kind, n))}"
+            )
+            address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+            lines.append(f"  {{{lua_string(cookie)}, {lua_string(address)}}},")
+        lines.append("}")
+        body = (ROOT / "bench" / f"{name}.lua").read_text()
+        (directory / f"{name}.lua").write_text("\n".join(lines) + "\n\n" + body)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["load"]:
+        load()
+    elif sys.argv[1:2] == ["scripts"] and len(sys.argv) == 3:
+        scripts(sys.argv[2])
+    else:
+        sys.exit(__doc__)
