@@ -77,10 +77,10 @@ def toggle_reaction(*, article, reader_id, emoji):
         return state
     with transaction.atomic():
         deleted, _ = Reaction.objects.filter(
-            article=article, reader_id=reader_id, emoji=emoji
+            article_id=article.pk, reader_id=reader_id, emoji=emoji
         ).delete()
         if deleted:
-            ReactionCount.objects.filter(article=article, emoji=emoji).update(
+            ReactionCount.objects.filter(article_id=article.pk, emoji=emoji).update(
                 count=F("count") - deleted
             )
         elif _insert_reaction(article=article, reader_id=reader_id, emoji=emoji):
@@ -95,7 +95,7 @@ def _insert_reaction(*, article, reader_id, emoji):
     if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
         try:
             with transaction.atomic():
-                Reaction.objects.create(article=article, reader_id=reader_id, emoji=emoji)
+                Reaction.objects.create(article_id=article.pk, reader_id=reader_id, emoji=emoji)
         except IntegrityError:
             return False
         return True

@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,9 +76,20 @@ def within_reaction_limits(request, reader_id):
     return exceeded is None
 
 
+@dataclass(frozen=True)
+class ArticleRef:
+    """What a toggle needs of an article: its id and its address."""
+
+    pk: int
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
 def _published_article(slug):
-    """The published article at `slug`, with only what a toggle needs (its id and slug),
-    known from the page cache most of the time; 404 if there is none."""
+    """The published article at `slug`, as an ArticleRef, known from the page cache most of
+    the time; 404 if there is none."""
     article_id = pagecache.published_article_id(
         slug,
         lookup=lambda: (
@@ -84,7 +98,7 @@ def _published_article(slug):
     )
     if article_id is None:
         raise Http404("No such article.")
-    return Article(pk=article_id, slug=slug)
+    return ArticleRef(pk=article_id, slug=slug)
 
 
 @never_cache
