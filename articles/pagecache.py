@@ -213,10 +213,16 @@ def _fresh(entry, generation, max_age):
 
 
 def read_with_generation(generation_key, key):
-    """The current generation under `generation_key` and the value under `key`, in one
-    round trip to the shared cache (read them before the database)."""
-    values = cache.get_many([generation_key, key])
+    """The current generation under `generation_key` and the value under `key` (read them
+    before the database): one round trip to the shared cache, or none while this
+    process's copy of them is fresh (PAGE_CACHE_LOCAL_SECONDS)."""
+    values = _read([generation_key, key], local_ok=True)
     return _current(values, generation_key), values.get(key)
+
+
+def write(key, value, timeout):
+    """Keep `value` in the shared cache and in this process's copy."""
+    _write(key, value, timeout)
 
 
 def bump(*keys):

@@ -13,7 +13,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from articles import pagecache
-from comments import moderation, ratelimit
+from comments import moderation, ratelimit, threads
 from comments.models import Comment, Flag, Reaction, ReactionCount, ReaderBan
 
 
@@ -259,14 +259,19 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     Refusals raise CommentRefused and store nothing: a closed article or a banned reader
     (403), the same comment twice (400), too many comments (429). An accepted comment is
     committed as pending first, so that nothing the rules do can lose it; the rules then
-    set its status and reason (comments.moderation).
+    set its status and reason (comments.moderation). The comment comes back with
+    `threads_before`: how many threads the reader sees before its own (for its page).
     """
+    if article.comments_closed:
+        raise CommentRefused(CLOSED_MESSAGE, status=403)
     with transaction.atomic():
-        _one_submission_at_a_time(article=article, reader_id=reader_id, ip_hash=ip_hash)
-        if article.comments_closed:
-            raise CommentRefused(CLOSED_MESSAGE, status=403)
-        banned, duplicate = _refusals(
-            article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
+        banned, duplicate, threads_before = _checks(
+            article=article,
+            reader_id=reader_id,
+            ip_hash=ip_hash,
+            name=name,
+            body=body,
+            parent=parent,
         )
         if banned:
             raise CommentRefused(BANNED_MESSAGE, status=403)
@@ -284,7 +289,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
                 retry_after=exceeded.retry_after,
             )
         comment = Comment.objects.create(
-            article=article,
+            article_id=article.pk,
             parent=parent,
             name=name,
             email=email,
@@ -293,6 +298,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             reader_id=reader_id or "",
             ip_hash=ip_hash or "",
         )
+    comment.threads_before = threads_before
     try:
         verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
         if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):
@@ -306,38 +312,46 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     return comment
 
 
-def _one_submission_at_a_time(*, article, reader_id, ip_hash):
-    """Submissions to one article from one address (or, without one, one reader) wait for
+def _checks(*, article, reader_id, ip_hash, name, body, parent):
+    """(banned, duplicate, threads before the comment's own for this reader), in one round
+    trip to the database.
+
+    Submissions to one article from one address (or, without one, one reader) wait for
     each other until their transaction ends, so that the duplicate check cannot race;
-    other readers' do not wait. PostgreSQL: an advisory lock; SQLite runs one writing
-    transaction at a time anyway."""
-    if connection.vendor != "postgresql":
-        return
-    who = f"{article.pk}:{ip_hash or reader_id or ''}"
-    digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
-        )
-
-
-def _refusals(*, article, reader_id, ip_hash, name, body):
-    """(banned, duplicate) for this submission: one query."""
+    other readers' do not wait. PostgreSQL: an advisory lock, sent with the checks in one
+    pipeline (the checks run after it, on what was committed before it was granted);
+    SQLite runs one writing transaction at a time anyway.
+    """
     since = Comment._meta.get_field("created_at").get_db_prep_value(
         timezone.now() - DUPLICATE_WINDOW, connection
     )
+    root = parent  # the thread the comment joins; a new thread comes after all others
+    params = {
+        "address": ip_hash or "",
+        "body": body,
+        "name": name,
+        "since": since,
+        **threads.thread_count_params(
+            article_id=article.pk,
+            reader_id=reader_id,
+            before=(root.created_at, root.pk) if root else None,
+        ),
+    }
+    checks = (
+        f"SELECT {_comment_sql('banned')}, {_comment_sql('duplicate')}, "
+        f"{threads.visible_threads_sql(before=root is not None)}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_comment_sql('banned')}, {_comment_sql('duplicate')}",
-            {
-                "reader": reader_id or "",
-                "address": ip_hash or "",
-                "article": article.pk,
-                "body": body,
-                "name": name,
-                "since": since,
-            },
-        )
+        if connection.vendor != "postgresql":
+            cursor.execute(checks, params)
+            return cursor.fetchone()
+        who = f"{article.pk}:{ip_hash or reader_id or ''}"
+        digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
+        with connection.connection.pipeline():
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+            )
+            cursor.execute(checks, params)
         return cursor.fetchone()
 
 

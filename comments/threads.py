@@ -69,49 +69,58 @@ def visible_threads(*, article, reader_id):
 
 
 def thread_page(*, comment, reader_id):
-    """The page of the list on which this comment's thread is, for this reader."""
-    root = comment.parent or comment
-    before = _visible_thread_count(
-        article_id=root.article_id,
-        reader_id=reader_id,
-        before=(root.created_at, root.pk),
-    )
-    return before // settings.COMMENTS_PAGE_SIZE + 1
-
-
-def _visible_thread_count(*, article_id, reader_id, before=None):
-    """How many top-level comments this reader sees (as such or as a placeholder), all of
-    them or those before (created_at, id): one query."""
-    params = {"article": article_id, "reader": reader_id or ""}
-    if before is not None:
-        params["at"] = Comment._meta.get_field("created_at").get_db_prep_value(
-            before[0], connection
-        )
-        params["id"] = before[1]
-    with connection.cursor() as cursor:
-        cursor.execute(_counts_sql(before=before is not None), params)
-        return cursor.fetchone()[1]
+    """The page of the list on which this comment's thread is, for this reader. A comment
+    just submitted knows how many threads come before its own (services.submit_comment)."""
+    threads_before = getattr(comment, "threads_before", None)
+    if threads_before is None:
+        root = comment.parent or comment
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {visible_threads_sql(before=True)}",
+                thread_count_params(
+                    article_id=root.article_id,
+                    reader_id=reader_id,
+                    before=(root.created_at, root.pk),
+                ),
+            )
+            threads_before = cursor.fetchone()[0]
+    return threads_before // settings.COMMENTS_PAGE_SIZE + 1
 
 
 def _totals(*, article_id, reader_id):
     """The article's approved comments, and the threads this reader sees: one query."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            _counts_sql(before=False), {"article": article_id, "reader": reader_id or ""}
+            f"""SELECT (SELECT COUNT(*) FROM {table}
+                        WHERE article_id = %(article)s AND status = '{Status.APPROVED}'),
+                       {visible_threads_sql(before=False)}""",  # noqa: S608
+            thread_count_params(article_id=article_id, reader_id=reader_id),
         )
         approved, threads = cursor.fetchone()
     return {"approved": approved, "threads": threads}
 
 
+def thread_count_params(*, article_id, reader_id, before=None):
+    """The parameters of visible_threads_sql(); `before`: (created_at, id) or None."""
+    params = {"article": article_id, "reader": reader_id or ""}
+    if before is not None:
+        field = Comment._meta.get_field("created_at")
+        params["at"] = field.get_db_prep_value(before[0], connection)
+        params["id"] = before[1]
+    return params
+
+
 @cache
-def _counts_sql(*, before):
-    """The approved comments and the threads a reader sees, as counts that indexes answer
+def visible_threads_sql(*, before):
+    """An SQL expression: how many top-level comments a reader sees (as such or as a
+    placeholder), all of them or those before a point. Three counts that indexes answer
     without reading other readers' held comments: approved threads
     (comment_approved_thread_idx), the reader's own not approved (comment_reader_idx),
     and the removed ones that approved replies keep as placeholders
     (comment_kept_thread_idx). In SQL: the ORM took longer to build it than the database
     to run it. Statuses are written in it, so that the partial indexes apply to a
-    prepared statement's generic plan."""
+    prepared statement's generic plan. Parameters: thread_count_params()."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     approved, pending = f"'{Status.APPROVED}'", f"'{Status.PENDING}'"
     threads = "article_id = %(article)s AND parent_id IS NULL"
@@ -121,18 +130,15 @@ def _counts_sql(*, before):
         f"reader_id = %(reader)s AND %(reader)s <> '' AND status <> {approved}"
         f" AND (status = {pending} OR moderated_at IS NULL)"
     )
-    return f"""
-        SELECT
-            (SELECT COUNT(*) FROM {table}
-             WHERE article_id = %(article)s AND status = {approved}),
-            (SELECT COUNT(*) FROM {table} WHERE {threads} AND status = {approved})
-            + (SELECT COUNT(*) FROM {table} WHERE {threads} AND {own})
-            + (SELECT COUNT(*) FROM {table}
-               WHERE {threads} AND status <> {approved} AND NOT ({own})
-               AND id IN (SELECT parent_id FROM {table}
-                          WHERE article_id = %(article)s AND status = {approved}
-                          AND parent_id IS NOT NULL))
-    """  # noqa: S608 (the model's table and statuses; values are parameters)
+    return f"""(
+        (SELECT COUNT(*) FROM {table} WHERE {threads} AND status = {approved})
+        + (SELECT COUNT(*) FROM {table} WHERE {threads} AND {own})
+        + (SELECT COUNT(*) FROM {table}
+           WHERE {threads} AND status <> {approved} AND NOT ({own})
+           AND id IN (SELECT parent_id FROM {table}
+                      WHERE article_id = %(article)s AND status = {approved}
+                      AND parent_id IS NOT NULL))
+    )"""  # noqa: S608 (the model's table and statuses; values are parameters)
 
 
 class _Threads:

@@ -174,13 +174,17 @@ def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published().defer("body", "body_html"), slug=slug)
     reader_id = reader_id_from_request(request)
     ip_hash = request_address_hash(request)
-    try:
-        services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
-    except services.CommentRefused as refusal:
+    if article.comments_closed:
+        refusal = services.CommentRefused(services.CLOSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
+        # A banned reader hears that, whatever they typed (submit_comment checks valid ones).
+        try:
+            services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
+        except services.CommentRefused as refusal:
+            return _refused(request, article=article, refusal=refusal)
         if wants_json(request):
             return JsonResponse(
                 {"error": FORM_ERROR_MESSAGE, "errors": form.errors.get_json_data()}, status=400
@@ -203,7 +207,9 @@ def post_comment(request, slug):
             honeypot=data["website"],
         )
     except services.CommentRefused as refusal:
-        return _refused(request, article=article, refusal=refusal, form=form)
+        # Closed or banned: the reader cannot comment at all, the form goes.
+        kept = form if refusal.status != 403 else None
+        return _refused(request, article=article, refusal=refusal, form=kept)
 
     published = comment.status == Comment.Status.APPROVED
     message = COMMENT_PUBLISHED_MESSAGE if published else COMMENT_PENDING_MESSAGE
