@@ -289,7 +289,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
                 retry_after=exceeded.retry_after,
             )
         comment = Comment.objects.create(
-            article_id=article.pk,
+            article=article,
             parent=parent,
             name=name,
             email=email,

@@ -87,18 +87,41 @@ class ArticleRef:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
 
-def _published_article(slug):
-    """The published article at `slug`, as an ArticleRef, known from the page cache most of
-    the time; 404 if there is none."""
-    article_id = pagecache.published_article_id(
+def _published(slug):
+    """{"id", "comments_mode"} of the published article at `slug`, known from the page
+    cache most of the time; 404 if there is none."""
+    found = pagecache.published_article(
         slug,
         lookup=lambda: (
-            Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+            Article.objects.published().filter(slug=slug).values("id", "comments_mode").first()
         ),
     )
-    if article_id is None:
+    if found is None:
         raise Http404("No such article.")
-    return ArticleRef(pk=article_id, slug=slug)
+    return found
+
+
+def _published_article(slug):
+    """The published article at `slug` as an ArticleRef; 404 if there is none."""
+    return ArticleRef(pk=_published(slug)["id"], slug=slug)
+
+
+def _article_to_comment_on(slug):
+    """The published article at `slug` with what a comment needs (its id, address and
+    comments mode); the rest is loaded only if the page is shown again."""
+    found = _published(slug)
+    article = Article(pk=found["id"], slug=slug, comments_mode=found["comments_mode"])
+    article.is_reference = True  # only these fields: see _shown()
+    return article
+
+
+def _shown(article):
+    """The whole article, to show its page again (a refusal, a form error)."""
+    if not getattr(article, "is_reference", False):
+        return article
+    return get_object_or_404(
+        Article.objects.published().select_related("section"), slug=article.slug
+    )
 
 
 @never_cache
@@ -157,7 +180,7 @@ def _refused(request, *, article, refusal, form=None):
             form.add_error(None, refusal.message)
         response = render_article(
             request,
-            article,
+            _shown(article),
             comment_form=form,
             comments_error=None if form is not None else refusal.message,
             status=refusal.status,
@@ -170,8 +193,7 @@ def _refused(request, *, article, refusal, form=None):
 @require_POST
 def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
-    # Its body only if the page is shown again (a refusal, a form error).
-    article = get_object_or_404(Article.objects.published().defer("body", "body_html"), slug=slug)
+    article = _article_to_comment_on(slug)
     reader_id = reader_id_from_request(request)
     ip_hash = request_address_hash(request)
     if article.comments_closed:
@@ -189,7 +211,7 @@ def post_comment(request, slug):
             return JsonResponse(
                 {"error": FORM_ERROR_MESSAGE, "errors": form.errors.get_json_data()}, status=400
             )
-        return render_article(request, article, comment_form=form, status=400)
+        return render_article(request, _shown(article), comment_form=form, status=400)
 
     new_reader = reader_id is None
     if new_reader:
@@ -255,7 +277,7 @@ def flag(request, pk):
         message = form.errors["reason"][0]
         if wants_json(request):
             return JsonResponse({"error": message}, status=400)
-        return render_article(request, article, comments_error=message, status=400)
+        return render_article(request, _shown(article), comments_error=message, status=400)
 
     new_reader = reader_id is None
     if new_reader:
