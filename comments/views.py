@@ -28,7 +28,7 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 
 def wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
+    return "application/json" in request.META.get("HTTP_ACCEPT", "")
 
 
 def refuse(request, *, article, message, status):
