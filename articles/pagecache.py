@@ -213,10 +213,16 @@ def _fresh(entry, generation, max_age):
 
 
 def read_with_generation(generation_key, key):
-    """The current generation under `generation_key` and the value under `key`, in one
-    round trip to the shared cache (read them before the database)."""
-    values = cache.get_many([generation_key, key])
+    """The current generation under `generation_key` and the value under `key` (read them
+    before the database): one round trip to the shared cache, or none while this
+    process's copy of them is fresh (PAGE_CACHE_LOCAL_SECONDS)."""
+    values = _read([generation_key, key], local_ok=True)
     return _current(values, generation_key), values.get(key)
+
+
+def write(key, value, timeout):
+    """Keep `value` in the shared cache and in this process's copy."""
+    _write(key, value, timeout)
 
 
 def bump(*keys):
@@ -397,22 +403,22 @@ class ArticlePageCache:
         return page.replace(placeholders()["csrf_token"].encode(), csrf_token.encode())
 
 
-def published_article_id(slug, *, lookup):
-    """The id of the published article at `slug`: from the cache while its page generation
-    holds (publishing, unpublishing, renaming or deleting it bumps that), else from
-    `lookup()` (None: no such article), then kept."""
-    key = f"page:{release()}:article-id:{_digest(slug)}"
+def published_article(slug, *, lookup):
+    """What writes need of the published article at `slug` ({"id", "comments_mode"}): from
+    the cache while its page generation holds (publishing, unpublishing, renaming, closing
+    or deleting it bumps that), else from `lookup()` (None: no such article), then kept."""
+    key = f"page:{release()}:article-ref:{_digest(slug)}"
     generation_key = page_generation_key(slug)
     values = _read([SITE_KEY, generation_key, key], local_ok=True)
     generation = (_current(values, SITE_KEY), _current(values, generation_key))
     entry = values.get(key)
     if _fresh(entry, generation, settings.PAGE_CACHE_SECONDS):
-        return entry["id"]
-    article_id = lookup()
-    if article_id is not None:
-        entry = {"generation": generation, "rendered_at": time.time(), "id": article_id}
+        return entry["article"]
+    article = lookup()
+    if article is not None:
+        entry = {"generation": generation, "rendered_at": time.time(), "article": article}
         _write(key, entry, settings.PAGE_CACHE_SECONDS)
-    return article_id
+    return article
 
 
 # Lists -----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
 from articles import pagecache
 from articles.models import Article
@@ -54,7 +53,7 @@ WORD_LISTS_GENERATION_KEY = "gen:moderation:word-lists"
 def word_lists():
     """The banned and the suspect words, kept in the shared cache under a generation that
     every save or delete of a word bumps when it commits (comments/signals.py): the next
-    comment, on any server, uses the new lists."""
+    comment uses the new lists (on other app servers, within PAGE_CACHE_LOCAL_SECONDS)."""
     generation, lists = pagecache.read_with_generation(WORD_LISTS_GENERATION_KEY, WORD_LISTS_KEY)
     if lists is None or lists["generation"] != generation:
         lists = {
@@ -62,7 +61,7 @@ def word_lists():
             "banned": BannedWord.objects.words(),
             "suspect": SuspectWord.objects.words(),
         }
-        cache.set(WORD_LISTS_KEY, lists, 24 * 60 * 60)
+        pagecache.write(WORD_LISTS_KEY, lists, 24 * 60 * 60)
     return lists
 
 

@@ -15,6 +15,8 @@ READER_ID_PATTERN = re.compile(r"[0-9a-f]{48}")
 
 def reader_id_from_request(request):
     """The reader's id, or None for a reader who has never reacted or commented."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return reader_id_from_cookie(request)  # no session: nobody is logged in
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user-{user.pk}"

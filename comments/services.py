@@ -9,12 +9,11 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 
 from articles import pagecache
-from articles.models import Article
-from comments import moderation, ratelimit
+from comments import moderation, ratelimit, threads
 from comments.models import Comment, Flag, Reaction, ReactionCount, ReaderBan
 
 
@@ -78,10 +77,10 @@ def toggle_reaction(*, article, reader_id, emoji):
         return state
     with transaction.atomic():
         deleted, _ = Reaction.objects.filter(
-            article=article, reader_id=reader_id, emoji=emoji
+            article_id=article.pk, reader_id=reader_id, emoji=emoji
         ).delete()
         if deleted:
-            ReactionCount.objects.filter(article=article, emoji=emoji).update(
+            ReactionCount.objects.filter(article_id=article.pk, emoji=emoji).update(
                 count=F("count") - deleted
             )
         elif _insert_reaction(article=article, reader_id=reader_id, emoji=emoji):
@@ -96,7 +95,7 @@ def _insert_reaction(*, article, reader_id, emoji):
     if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
         try:
             with transaction.atomic():
-                Reaction.objects.create(article=article, reader_id=reader_id, emoji=emoji)
+                Reaction.objects.create(article_id=article.pk, reader_id=reader_id, emoji=emoji)
         except IntegrityError:
             return False
         return True
@@ -238,7 +237,12 @@ class CommentRefused(Exception):
 
 def is_banned(*, reader_id, ip_hash):
     """An active ban on this reader id or on this address hash: one query."""
-    return ReaderBan.objects.matching(reader_id=reader_id, ip_hash=ip_hash).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_comment_sql('banned')}",
+            {"reader": reader_id or "", "address": ip_hash or ""},
+        )
+        return cursor.fetchone()[0]
 
 
 def ensure_can_comment(*, article, reader_id, ip_hash):
@@ -249,31 +253,25 @@ def ensure_can_comment(*, article, reader_id, ip_hash):
         raise CommentRefused(BANNED_MESSAGE, status=403)
 
 
-def _duplicates(*, article, reader_id, ip_hash, name, body):
-    """The same body on the same article within 24 hours, from this reader, or from this
-    address under the same name (a first-time reader's double submission has no cookie)."""
-    same_reader = Q(reader_id=reader_id) if reader_id else Q(pk__in=[])
-    if ip_hash:
-        same_reader |= Q(ip_hash=ip_hash, name=name)
-    return Comment.objects.filter(
-        article=article, body=body, created_at__gte=timezone.now() - DUPLICATE_WINDOW
-    ).filter(same_reader)
-
-
 def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=None, honeypot=""):
     """Store a reader's comment, then let the moderation rules decide its status.
 
     Refusals raise CommentRefused and store nothing: a closed article or a banned reader
     (403), the same comment twice (400), too many comments (429). An accepted comment is
     committed as pending first, so that nothing the rules do can lose it; the rules then
-    set its status and reason (comments.moderation).
+    set its status and reason (comments.moderation). The comment comes back with
+    `threads_before`: how many threads the reader sees before its own (for its page).
     """
+    if article.comments_closed:
+        raise CommentRefused(CLOSED_MESSAGE, status=403)
     with transaction.atomic():
-        _one_submission_at_a_time(article=article, reader_id=reader_id, ip_hash=ip_hash)
-        if article.comments_closed:
-            raise CommentRefused(CLOSED_MESSAGE, status=403)
-        banned, duplicate = _refusals(
-            article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
+        banned, duplicate, threads_before = _checks(
+            article=article,
+            reader_id=reader_id,
+            ip_hash=ip_hash,
+            name=name,
+            body=body,
+            parent=parent,
         )
         if banned:
             raise CommentRefused(BANNED_MESSAGE, status=403)
@@ -300,6 +298,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             reader_id=reader_id or "",
             ip_hash=ip_hash or "",
         )
+    comment.threads_before = threads_before
     try:
         verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
         if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):
@@ -313,28 +312,69 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     return comment
 
 
-def _one_submission_at_a_time(*, article, reader_id, ip_hash):
-    """Submissions to one article from one address (or, without one, one reader) wait for
+def _checks(*, article, reader_id, ip_hash, name, body, parent):
+    """(banned, duplicate, threads before the comment's own for this reader), in one round
+    trip to the database.
+
+    Submissions to one article from one address (or, without one, one reader) wait for
     each other until their transaction ends, so that the duplicate check cannot race;
-    other readers' do not wait. PostgreSQL: an advisory lock; SQLite runs one writing
-    transaction at a time anyway."""
-    if connection.vendor != "postgresql":
-        return
-    who = f"{article.pk}:{ip_hash or reader_id or ''}"
-    digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
-        )
-
-
-def _refusals(*, article, reader_id, ip_hash, name, body):
-    """(banned, duplicate) for this submission: one query."""
-    bans = ReaderBan.objects.matching(reader_id=reader_id, ip_hash=ip_hash)
-    duplicates = _duplicates(
-        article=article, reader_id=reader_id, ip_hash=ip_hash, name=name, body=body
+    other readers' do not wait. PostgreSQL: an advisory lock, sent with the checks in one
+    pipeline (the checks run after it, on what was committed before it was granted);
+    SQLite runs one writing transaction at a time anyway.
+    """
+    since = Comment._meta.get_field("created_at").get_db_prep_value(
+        timezone.now() - DUPLICATE_WINDOW, connection
     )
-    return Article.objects.filter(pk=article.pk).values_list(Exists(bans), Exists(duplicates)).get()
+    root = parent  # the thread the comment joins; a new thread comes after all others
+    params = {
+        "address": ip_hash or "",
+        "body": body,
+        "name": name,
+        "since": since,
+        **threads.thread_count_params(
+            article_id=article.pk,
+            reader_id=reader_id,
+            before=(root.created_at, root.pk) if root else None,
+        ),
+    }
+    checks = (
+        f"SELECT {_comment_sql('banned')}, {_comment_sql('duplicate')}, "
+        f"{threads.visible_threads_sql(before=root is not None)}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(checks, params)
+            return cursor.fetchone()
+        who = f"{article.pk}:{ip_hash or reader_id or ''}"
+        digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
+        with connection.connection.pipeline():
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+            )
+            cursor.execute(checks, params)
+        return cursor.fetchone()
+
+
+@cache
+def _comment_sql(name):
+    """Checks on a submission, in SQL (they run on every comment; the ORM took longer to
+    build them than the database to run them). A ban: as ReaderBanQuerySet.matching. A
+    duplicate: the same body on the same article within DUPLICATE_WINDOW, from this
+    reader, or from this address under the same name (a first-time reader's double
+    submission has no cookie)."""
+    quote = connection.ops.quote_name
+    if name == "banned":
+        return f"""EXISTS (
+            SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL
+            AND ((reader_id = %(reader)s AND reader_id <> '')
+                 OR (ip_hash = %(address)s AND ip_hash <> ''))
+        )"""  # noqa: S608
+    return f"""EXISTS (
+        SELECT 1 FROM {quote(Comment._meta.db_table)}
+        WHERE article_id = %(article)s AND body = %(body)s AND created_at >= %(since)s
+        AND ((reader_id = %(reader)s AND %(reader)s <> '')
+             OR (ip_hash = %(address)s AND %(address)s <> '' AND name = %(name)s))
+    )"""  # noqa: S608
 
 
 @dataclass(frozen=True)

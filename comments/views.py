@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +28,7 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 
 def wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
+    return "application/json" in request.META.get("HTTP_ACCEPT", "")
 
 
 def refuse(request, *, article, message, status):
@@ -73,18 +76,52 @@ def within_reaction_limits(request, reader_id):
     return exceeded is None
 
 
-def _published_article(slug):
-    """The published article at `slug`, with only what a toggle needs (its id and slug),
-    known from the page cache most of the time; 404 if there is none."""
-    article_id = pagecache.published_article_id(
+@dataclass(frozen=True)
+class ArticleRef:
+    """What a toggle needs of an article: its id and its address."""
+
+    pk: int
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+def _published(slug):
+    """{"id", "comments_mode"} of the published article at `slug`, known from the page
+    cache most of the time; 404 if there is none."""
+    found = pagecache.published_article(
         slug,
         lookup=lambda: (
-            Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+            Article.objects.published().filter(slug=slug).values("id", "comments_mode").first()
         ),
     )
-    if article_id is None:
+    if found is None:
         raise Http404("No such article.")
-    return Article(pk=article_id, slug=slug)
+    return found
+
+
+def _published_article(slug):
+    """The published article at `slug` as an ArticleRef; 404 if there is none."""
+    return ArticleRef(pk=_published(slug)["id"], slug=slug)
+
+
+def _article_to_comment_on(slug):
+    """The published article at `slug` with what a comment needs (its id, address and
+    comments mode); the rest is loaded only if the page is shown again."""
+    found = _published(slug)
+    article = Article(pk=found["id"], slug=slug, comments_mode=found["comments_mode"])
+    article.is_reference = True  # only these fields: see _shown()
+    return article
+
+
+def _shown(article):
+    """The whole article, to show its page again (a refusal, a form error)."""
+    if not getattr(article, "is_reference", False):
+        return article
+    return get_object_or_404(
+        Article.objects.published().select_related("section"), slug=article.slug
+    )
 
 
 @never_cache
@@ -143,7 +180,7 @@ def _refused(request, *, article, refusal, form=None):
             form.add_error(None, refusal.message)
         response = render_article(
             request,
-            article,
+            _shown(article),
             comment_form=form,
             comments_error=None if form is not None else refusal.message,
             status=refusal.status,
@@ -156,22 +193,25 @@ def _refused(request, *, article, refusal, form=None):
 @require_POST
 def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
-    # Its body only if the page is shown again (a refusal, a form error).
-    article = get_object_or_404(Article.objects.published().defer("body", "body_html"), slug=slug)
+    article = _article_to_comment_on(slug)
     reader_id = reader_id_from_request(request)
     ip_hash = request_address_hash(request)
-    try:
-        services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
-    except services.CommentRefused as refusal:
+    if article.comments_closed:
+        refusal = services.CommentRefused(services.CLOSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
+        # A banned reader hears that, whatever they typed (submit_comment checks valid ones).
+        try:
+            services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
+        except services.CommentRefused as refusal:
+            return _refused(request, article=article, refusal=refusal)
         if wants_json(request):
             return JsonResponse(
                 {"error": FORM_ERROR_MESSAGE, "errors": form.errors.get_json_data()}, status=400
             )
-        return render_article(request, article, comment_form=form, status=400)
+        return render_article(request, _shown(article), comment_form=form, status=400)
 
     new_reader = reader_id is None
     if new_reader:
@@ -189,7 +229,9 @@ def post_comment(request, slug):
             honeypot=data["website"],
         )
     except services.CommentRefused as refusal:
-        return _refused(request, article=article, refusal=refusal, form=form)
+        # Closed or banned: the reader cannot comment at all, the form goes.
+        kept = form if refusal.status != 403 else None
+        return _refused(request, article=article, refusal=refusal, form=kept)
 
     published = comment.status == Comment.Status.APPROVED
     message = COMMENT_PUBLISHED_MESSAGE if published else COMMENT_PENDING_MESSAGE
@@ -235,7 +277,7 @@ def flag(request, pk):
         message = form.errors["reason"][0]
         if wants_json(request):
             return JsonResponse({"error": message}, status=400)
-        return render_article(request, article, comments_error=message, status=400)
+        return render_article(request, _shown(article), comments_error=message, status=400)
 
     new_reader = reader_id is None
     if new_reader:
