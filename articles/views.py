@@ -201,7 +201,8 @@ def article_detail(request, slug):
         reader_state=(reader_id, sorted(mine)) if reader_id else None,
     )
     if reader_id and csrf_secret:
-        not_modified = _not_modified(request, etag=etag, modified_at=cached.modified_at)
+        # By ETag only: what is theirs can change while the page's time does not.
+        not_modified = _not_modified(request, etag=etag, modified_at=None)
         if not_modified is not None:
             return not_modified
     response = HttpResponse(cached.body(csrf_token=token, mine=mine))

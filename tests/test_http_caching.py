@@ -57,6 +57,14 @@ def test_if_modified_since_alone_also_answers_304(client, article):
     assert again.status_code == 304
 
 
+def test_a_readers_page_answers_if_modified_since_with_the_page(client, article):
+    as_reader(client)
+    first = client.get(article.get_absolute_url())
+    tap(client, article)
+    again = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+
+
 @pytest.mark.parametrize(
     "change",
     [
