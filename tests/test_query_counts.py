@@ -15,12 +15,6 @@ from tests.helpers import REACTION_KEYS, add_comments, make_articles
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def slow_test_machines(settings):
-    """Counts, not timing: what this process keeps stays fresh however slow the test."""
-    settings.PAGE_CACHE_LOCAL_SECONDS = 60
-
-
 def fill(article, *, comments, reactions):
     """`comments` approved comments in threads of five, and `reactions` reactions."""
     roots = Comment.objects.bulk_create(
