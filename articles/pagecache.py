@@ -391,6 +391,11 @@ class ArticlePageCache:
     def last_modified(self):
         return self.page["last_modified"]
 
+    @property
+    def modified_at(self):
+        """Last-Modified as a timestamp, for django.utils.cache.get_conditional_response."""
+        return int(self.page["rendered_at"])
+
     def body(self, *, csrf_token, mine=()):
         """The page for this request: its CSRF token in every form, and the buttons the
         reader has pressed (`mine`) shown pressed."""
@@ -458,3 +463,7 @@ class ListPageCache:
     @property
     def last_modified(self):
         return self.entry["last_modified"]
+
+    @property
+    def modified_at(self):
+        return int(self.entry["rendered_at"])

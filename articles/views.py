@@ -54,7 +54,7 @@ class ArticleListMixin:
             response.render()
             cached.store(content=response.content, content_type=response["Content-Type"])
         not_modified = get_conditional_response(
-            request, etag=cached.etag, last_modified=cached.last_modified
+            request, etag=cached.etag, last_modified=cached.modified_at
         )
         response = not_modified or HttpResponse(
             cached.entry["content"], content_type=cached.entry["content_type"]
@@ -170,7 +170,7 @@ def article_detail(request, slug):
     csrf_secret = request.META.get("CSRF_COOKIE")
     if reader_id is None and cached.complete and csrf_secret:
         etag = cached.etag(csrf_secret=csrf_secret)
-        not_modified = _not_modified(request, etag=etag, last_modified=cached.last_modified)
+        not_modified = _not_modified(request, etag=etag, modified_at=cached.modified_at)
         if not_modified is not None:
             return not_modified
 
@@ -201,7 +201,8 @@ def article_detail(request, slug):
         reader_state=(reader_id, sorted(mine)) if reader_id else None,
     )
     if reader_id and csrf_secret:
-        not_modified = _not_modified(request, etag=etag, last_modified=cached.last_modified)
+        # By ETag only: what is theirs can change while the page's time does not.
+        not_modified = _not_modified(request, etag=etag, modified_at=None)
         if not_modified is not None:
             return not_modified
     response = HttpResponse(cached.body(csrf_token=token, mine=mine))
@@ -210,12 +211,12 @@ def article_detail(request, slug):
     return _private(response)
 
 
-def _not_modified(request, *, etag, last_modified):
+def _not_modified(request, *, etag, modified_at):
     """A 304 if the request's conditions say the reader has this page already."""
     meta = request.META
     if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:
         return None
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    response = get_conditional_response(request, etag=etag, last_modified=modified_at)
     if response is None:
         return None
     response["ETag"] = etag

@@ -65,9 +65,10 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
-    # The status as loaded from the database or last saved (see from_db); None when the
-    # comment was made by this object, and so has no replies yet.
+    # The status as loaded from the database or last saved (see from_db and signals.py),
+    # and whether the comment was just submitted (services.submit_comment: no replies yet).
     loaded_status = None
+    just_submitted = False
 
     class Meta:
         ordering = ["created_at", "id"]

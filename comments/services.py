@@ -299,6 +299,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             ip_hash=ip_hash or "",
         )
     comment.threads_before = threads_before
+    comment.just_submitted = True
     try:
         verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
         if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):

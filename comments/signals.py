@@ -26,17 +26,17 @@ def _article_slug(comment):
 
 
 def _changes_the_page(comment, update_fields):
-    """Whether readers without a cookie may see the change: an approved comment (or one
-    that was), or a thread's first comment changing status, which its approved replies may
-    keep on the page as a placeholder ("removed", "being reviewed"). A comment never
-    approved is its author's alone; one just made has no replies."""
+    """Whether readers without a cookie may see a change to a comment: an approved one (or
+    one that was), or a thread's first comment changing status, which its approved replies
+    may keep on the page as a placeholder ("removed", "being reviewed"). A comment never
+    approved is its author's alone; one just submitted has no replies yet."""
     if update_fields is not None and not SHOWN_FIELDS & set(update_fields):
         return False
     approved = Comment.Status.APPROVED
     if approved in (comment.status, comment.loaded_status):
         return True
     return (
-        comment.loaded_status is not None
+        not comment.just_submitted
         and comment.parent_id is None
         and comment.status != comment.loaded_status
     )
@@ -44,10 +44,12 @@ def _changes_the_page(comment, update_fields):
 
 @receiver(post_save, sender=Comment)
 def comment_saved(sender, instance, created, update_fields=None, **kwargs):
-    if _changes_the_page(instance, update_fields):
+    if created:
+        if instance.status == Comment.Status.APPROVED:
+            pagecache.comments_changed(*_article_slug(instance))
+    elif _changes_the_page(instance, update_fields):
         pagecache.comments_changed(*_article_slug(instance))
-    if not created:
-        instance.loaded_status = instance.status
+    instance.loaded_status = instance.status
 
 
 def _deleted_along(origin, instance):
