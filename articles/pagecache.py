@@ -1,35 +1,43 @@
 """Pages rendered once and served many times, dropped the moment what they show changes.
 
-Generations. Each cached part is stamped with the generations it was rendered from: a
-random token per article for its page (the article and its comments), one per article
-for its reaction counts, one for the whole site (sections) and one for the article lists.
-They live in the shared cache (Redis) beside the parts. A write that changes what a part
-shows replaces the token (a *bump*) when its transaction commits, so the part is never
-used again. A reader reads the generations before the database, in the same cache round
-trip as the parts: what it renders from the database is at least as new as the generation
-it stores it under, so a page rendered from a state older than a commit is never kept
-under the generation that commit made.
+What is cached. An article page is split in two: the page without its reaction bar, as a
+reader without cookies sees it (the article, its comment list; per comment page and
+origin), kept in the shared cache (Redis); and the reaction bar with its counts, made by
+each process from the counter rows at most PAGE_CACHE_LOCAL_SECONDS ago. Per request,
+only the reader's own parts are added: the CSRF token in every form, and for a reader
+with a cookie their pressed buttons, read together with exact counts in one query. A
+reader whose comments await moderation, or who reported one, gets the page rendered for
+them. The front page and section pages are cached whole (the same for everyone).
 
-Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
-updates of articles and comments (ArticleQuerySet.update, CommentQuerySet.update), and
-the reaction counters (comments.services.toggle_reaction, recount_reactions).
+Generations. Each shared part is stamped with the generations it was rendered from: a
+random token per article (its page: the article and its comments), one for the whole site
+(sections) and one for the article lists. They live in the shared cache beside the parts.
+A write that changes what a part shows replaces the token (a *bump*) when its transaction
+commits, so the part is never used again. A reader reads the generations before the
+database, in the same cache round trip as the parts: what it renders from the database
+is at least as new as the generation it stores it under, so a page rendered from a state
+older than a commit is never kept under the generation that commit made.
 
-The local copy. Each process also keeps what it last read from the shared cache, and a
-request without reader state (no reader cookie, session or messages: nothing of its own on
-the page) may use it for PAGE_CACHE_LOCAL_SECONDS instead of asking the shared cache:
-that makes the page as cheap as the framework's floor. A bump made by the process itself
-updates its copy at once; one made by another process or server is seen within
-PAGE_CACHE_LOCAL_SECONDS. A request with a reader cookie always reads the shared cache.
+Who bumps: model saves and deletes (articles/signals.py, comments/signals.py) and
+queryset updates (ArticleQuerySet.update, CommentQuerySet.update). A reaction toggle
+bumps nothing: it only makes this process make its bar again (reactions_changed).
 
-Staleness, as a reader sees it:
-- their own reactions, comments and reports, and anything a reader with a cookie sees:
-  none (the parts are dropped when the write commits);
-- an article page without cookies: at most PAGE_CACHE_LOCAL_SECONDS (1 s) behind a
-  write through the app (views, services, the admin, model saves, queryset updates);
-- the front page and section pages: publications and edits as above, comment and
+The local copy. Each process keeps what it last read from the shared cache, and uses it
+for PAGE_CACHE_LOCAL_SECONDS instead of asking again: a page served from it costs about
+what the framework's floor costs. A bump made by the process itself updates its copy at
+once; one made by another process or server reaches it within PAGE_CACHE_LOCAL_SECONDS.
+
+Staleness, as a reader sees it (the bound the tests check):
+- their own reactions, comments awaiting moderation and reports: none, on any server;
+  so are the reaction counts shown to a reader with a cookie;
+- anything else on an article page: at most PAGE_CACHE_LOCAL_SECONDS (1 s) behind a
+  write made through the app (views, services, the admin, model saves, queryset updates),
+  and at once in the process that made it;
+- the front page and section pages: publications and edits as above; comment and
   reaction counts at most LIST_CACHE_SECONDS (5 s) old;
-- whatever happens: no part older than PAGE_CACHE_SECONDS (60 s) is used (the relative
-  times of comments; a write made outside the app, in SQL).
+- whatever happens (a write made outside the app, in SQL; a process that died between a
+  commit and its bump): no part older than PAGE_CACHE_SECONDS (60 s) is used, which also
+  bounds how old the relative times of comments ("5 minutes ago") can be.
 
 A new release never serves parts cached by the previous one: the cache keys carry a
 digest of the templates, the code and the static files' manifest.

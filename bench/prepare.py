@@ -12,6 +12,7 @@ minutes). They all share one CSRF cookie and token.
 
 import hashlib
 import os
+import random
 import sys
 from pathlib import Path
 
@@ -88,9 +89,12 @@ def load():
             ignore_conflicts=True,
         )
         recount_reactions(article=seed)
-        # The heavy article: threads of a comment and its replies, all approved.
+        # The heavy article: 500 approved comments, threads with replies as generate_data
+        # makes them (about 30% replies, on random threads).
         heavy.comments.all().delete()
         heavy.reactions.all().delete()
+        rng = random.Random(500)
+        n_threads = int(HEAVY_COMMENTS * 0.7)
         threads = Comment.objects.bulk_create(
             Comment(
                 article=heavy,
@@ -99,19 +103,22 @@ def load():
                 status=Comment.Status.APPROVED,
                 reader_id=reader_id("commenter", n),
             )
-            for n in range(HEAVY_COMMENTS // 2)
+            for n in range(n_threads)
         )
-        Comment.objects.bulk_create(
-            Comment(
-                article=heavy,
-                parent=threads[n % len(threads)],
-                name=f"Replier {n}",
-                body=f"Reply number {n}: I agree with some of it.",
-                status=Comment.Status.APPROVED,
-                reader_id=reader_id("replier", n),
+        replies = []
+        for n in range(HEAVY_COMMENTS - n_threads):
+            parent = rng.choice(threads)
+            replies.append(
+                Comment(
+                    article=heavy,
+                    parent=parent,
+                    name=f"Replier {n}",
+                    body=f"Reply number {n}: I agree with some of it.",
+                    status=Comment.Status.APPROVED,
+                    reader_id=reader_id("replier", n),
+                )
             )
-            for n in range(HEAVY_COMMENTS - len(threads))
-        )
+        Comment.objects.bulk_create(replies)
         Reaction.objects.bulk_create(
             (
                 Reaction(
