@@ -329,11 +329,25 @@ def admin_form(browser, page_url):
     return data
 
 
+MODERATION_ACTIONS = {
+    "approved": "approve_comments",
+    "rejected": "reject_comments",
+    "spam": "mark_spam",
+}
+
+
 def approve_and_check(browser, base, comment, status):
-    change = f"{base}/admin/comments/comment/{comment.pk}/change/"
-    data = admin_form(browser, change)
-    data.update(status=status, _save="Save")
-    answer, body = browser.request(change, data)
+    """Moderate one comment with the queue's bulk action, as a moderator does."""
+    changelist = f"{base}/admin/comments/comment/?status=all"
+    browser.page(changelist)
+    answer, body = browser.request(
+        changelist,
+        {
+            "action": MODERATION_ACTIONS[status],
+            "_selected_action": str(comment.pk),
+            "index": "0",
+        },
+    )
     assert answer == 302, body[:2000]
     comment.refresh_from_db()
     assert comment.status == status
