@@ -348,7 +348,9 @@ def _checks(*, article, reader_id, ip_hash, name, body, parent):
             return cursor.fetchone()
         who = f"{article.pk}:{ip_hash or reader_id or ''}"
         digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
-        with connection.connection.pipeline():
+        # Errors of psycopg's own pipeline reach us unwrapped: wrap them as Django does, so
+        # that a lost connection is a DatabaseError (a 503) and the connection is replaced.
+        with connection.wrap_database_errors, connection.connection.pipeline():
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
             )
