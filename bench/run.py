@@ -162,8 +162,9 @@ def bench_environment(work, port, scale):
         # No worker is recycled during the run: the peak memory is that of a whole run.
         GUNICORN_MAX_REQUESTS="0",
     )
-    if database_url:
-        env.setdefault("DATABASE_POOL_MAX_SIZE", "2")
+    if database_url and "DATABASE_POOL_MAX_SIZE" not in env:
+        # A sync worker serves one request at a time: one connection each, kept open.
+        env.setdefault("CONN_MAX_AGE", "600")
     os.environ["BENCH_MODERATOR"] = env["BENCH_MODERATOR"] = "bench-moderator"
     os.environ["BENCH_MODERATOR_PASSWORD"] = env["BENCH_MODERATOR_PASSWORD"] = secrets.token_hex(16)
     return env

@@ -354,6 +354,10 @@ def _checks(*, article, reader_id, ip_hash, name, body, parent):
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
             )
+            # Planning the checks afresh for each comment (the comment table has many
+            # partial indexes) cost several times more than running them; their generic
+            # plan, made once per connection, uses the same indexes.
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             cursor.execute(checks, params)
         return cursor.fetchone()
 
@@ -372,12 +376,17 @@ def _comment_sql(name):
             AND ((reader_id = %(reader)s AND reader_id <> '')
                  OR (ip_hash = %(address)s AND ip_hash <> ''))
         )"""  # noqa: S608
-    return f"""EXISTS (
-        SELECT 1 FROM {quote(Comment._meta.db_table)}
-        WHERE article_id = %(article)s AND body = %(body)s AND created_at >= %(since)s
-        AND ((reader_id = %(reader)s AND %(reader)s <> '')
-             OR (ip_hash = %(address)s AND %(address)s <> '' AND name = %(name)s))
-    )"""  # noqa: S608
+    # Two EXISTS rather than one with an OR: each has an index (comment_reader_idx,
+    # comment_address_idx) in a prepared statement's generic plan.
+    table = quote(Comment._meta.db_table)
+    recent = "article_id = %(article)s AND body = %(body)s AND created_at >= %(since)s"
+    return f"""(EXISTS (
+        SELECT 1 FROM {table}
+        WHERE reader_id = %(reader)s AND %(reader)s <> '' AND {recent}
+    ) OR EXISTS (
+        SELECT 1 FROM {table}
+        WHERE ip_hash = %(address)s AND %(address)s <> '' AND name = %(name)s AND {recent}
+    ))"""  # noqa: S608
 
 
 @dataclass(frozen=True)

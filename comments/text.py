@@ -9,6 +9,9 @@ from django.utils.safestring import mark_safe
 ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 LINK_TEXT_LIMIT = 60
+# What every link Django's Urlizer makes has in its text: "http(s)://", "www." or one of
+# the domains it links without either. Text without any has no link to count.
+LINK_HINT = re.compile(r"://|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
 
 
 def control_characters(text, *, allowed=frozenset(ALLOWED_CONTROL_CHARACTERS)):
@@ -54,4 +57,6 @@ def comment_html(body):
 
 def count_links(text):
     """How many links the comment would show: the same rule as the page."""
+    if not LINK_HINT.search(text):
+        return 0
     return _linked(text).count("<a href=")

@@ -123,21 +123,32 @@ def visible_threads_sql(*, before):
     prepared statement's generic plan. Parameters: thread_count_params()."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     approved, pending = f"'{Status.APPROVED}'", f"'{Status.PENDING}'"
-    threads = "article_id = %(article)s AND parent_id IS NULL"
-    if before:
-        threads += " AND (created_at < %(at)s OR (created_at = %(at)s AND id < %(id)s))"
-    own = (
-        f"reader_id = %(reader)s AND %(reader)s <> '' AND status <> {approved}"
-        f" AND (status = {pending} OR moderated_at IS NULL)"
-    )
+
+    def threads(alias=""):
+        where = f"{alias}article_id = %(article)s AND {alias}parent_id IS NULL"
+        if before:
+            where += (
+                f" AND ({alias}created_at < %(at)s"
+                f" OR ({alias}created_at = %(at)s AND {alias}id < %(id)s))"
+            )
+        return where
+
+    def own(alias=""):
+        return (
+            f"{alias}reader_id = %(reader)s AND %(reader)s <> '' AND {alias}status <> {approved}"
+            f" AND ({alias}status = {pending} OR {alias}moderated_at IS NULL)"
+        )
+
+    # The third count starts from the article's approved replies, never from its threads:
+    # a prepared statement's generic plan must not read every held thread of a busy article.
     return f"""(
-        (SELECT COUNT(*) FROM {table} WHERE {threads} AND status = {approved})
-        + (SELECT COUNT(*) FROM {table} WHERE {threads} AND {own})
-        + (SELECT COUNT(*) FROM {table}
-           WHERE {threads} AND status <> {approved} AND NOT ({own})
-           AND id IN (SELECT parent_id FROM {table}
-                      WHERE article_id = %(article)s AND status = {approved}
-                      AND parent_id IS NOT NULL))
+        (SELECT COUNT(*) FROM {table} WHERE {threads()} AND status = {approved})
+        + (SELECT COUNT(*) FROM {table} WHERE {threads()} AND {own()})
+        + (SELECT COUNT(DISTINCT reply.parent_id)
+           FROM {table} reply JOIN {table} thread ON thread.id = reply.parent_id
+           WHERE reply.article_id = %(article)s AND reply.status = {approved}
+           AND reply.parent_id IS NOT NULL
+           AND {threads("thread.")} AND thread.status <> {approved} AND NOT ({own("thread.")}))
     )"""  # noqa: S608 (the model's table and statuses; values are parameters)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from comments import moderation
 from comments.models import BannedWord, Comment, ReaderBan, SuspectWord
+from comments.text import comment_html, count_links
 from tests.commenting import (
     APPROVED,
     CLIENT_ADDRESS_HASH,
@@ -21,6 +22,7 @@ from tests.commenting import (
     post_comment_json,
 )
 from tests.helpers import html, make_article
+from tests.hostile_inputs import HOSTILE_INPUTS
 
 PENDING_MESSAGE = "Thanks — your comment is awaiting moderation"
 
@@ -103,6 +105,24 @@ def test_the_link_limit_is_a_setting(client, post_moderated, known_reader, setti
     post_comment(client, post_moderated, body="Only https://a.example/1")
     assert latest().status == PENDING
     assert latest().moderation_reason == "too many links: 1 links (more than 0)"
+
+
+LINKED_TEXTS = [
+    "Plain words: nothing to link here. Really.",
+    "HTTPS://EXAMPLE.ORG/Shouting and Www.Example.Net too",
+    "see example.com, example.EDU/x and (www.example.org).",
+    "ftp://example.org/file and mailto:someone@example.org are not links here",
+    "someone@example.com is an address, not a link",
+    "http://[::1]/ and https://例え.テスト/ and http://a.b",
+    "a.comb and acom and .org alone and www without a dot",
+    "https://example.org/a?b=c&amp;d=e#f then x.gov/path/",
+    "<a href='https://example.org'>not markup</a> www.example.org\nnext line http://x.mil",
+]
+
+
+@pytest.mark.parametrize("text", LINKED_TEXTS + HOSTILE_INPUTS)
+def test_the_link_count_is_the_number_of_links_the_page_shows(text):
+    assert count_links(text) == comment_html(text).count("<a href=")
 
 
 # Word lists -----------------------------------------------------------------------------

@@ -256,6 +256,19 @@ def test_limits_free_up_in_the_next_window(client, article, settings):
     assert not Reaction.objects.exists()
 
 
+@pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), reason="Redis only"
+)
+def test_limits_still_count_after_redis_forgets_its_scripts(client, article, settings):
+    from django.core.cache import cache
+
+    settings.REACTION_RATE_LIMIT_PER_READER = 2
+    assert client.post(reactions_url(article), {"emoji": "joy"}).status_code == 303
+    cache._cache.get_client(write=True).script_flush()  # as after a restart of Redis
+    assert client.post(reactions_url(article), {"emoji": "joy"}).status_code == 303
+    assert client.post(reactions_url(article), {"emoji": "joy"}).status_code == 429
+
+
 # The bar's display.
 
 

@@ -95,6 +95,9 @@ class Command(BaseCommand):
         n_readers = options["readers"] or max(100, (n_comments + n_reactions) // 5)
         self.readers = [f"{self.random.getrandbits(192):048x}" for _ in range(n_readers)]
         self.reader_weights = zipf_weights(n_readers, 0.8)
+        # Each reader writes from an address of their own (kept, as the app does, as a
+        # keyed hash: here a random one of the same shape).
+        self.addresses = {reader: f"{self.random.getrandbits(256):064x}" for reader in self.readers}
         self.keys = [key for key, _emoji, _label in settings.REACTIONS]
         started = time.monotonic()
 
@@ -246,7 +249,7 @@ class Command(BaseCommand):
                         body,
                         status,
                         reader,
-                        "",
+                        self.addresses[reader],
                         db_datetime(created),
                         db_datetime(moderated),
                         "",
