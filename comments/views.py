@@ -164,6 +164,9 @@ FORM_ERROR_MESSAGE = "Your comment was not posted: please correct what is marked
 REPORTED_MESSAGE = "Reported — thank you"
 ALREADY_REPORTED_MESSAGE = "You have already reported this comment: thank you."
 REPORT_REFUSED_MESSAGE = "You can no longer report comments on this site."
+REPORTS_RATE_LIMITED_MESSAGE = (
+    "You are reporting too fast: at most {count} reports in {window}. Please try again later."
+)
 
 
 def _comment_url(*, article, comment, reader_id, anchor=None):
@@ -278,6 +281,16 @@ def flag(request, pk):
         if wants_json(request):
             return JsonResponse({"error": message}, status=400)
         return render_article(request, _shown(article), comments_error=message, status=400)
+
+    exceeded = ratelimit.hit(
+        scope="reports",
+        identities=[f"reader:{reader_id}" if reader_id else "", ip_hash],
+        limits=settings.COMMENTS_REPORT_RATE_LIMITS,
+    )
+    if exceeded:
+        message = REPORTS_RATE_LIMITED_MESSAGE.format(count=exceeded.count, window=exceeded.window)
+        refusal = services.CommentRefused(message, status=429, retry_after=exceeded.retry_after)
+        return _refused(request, article=article, refusal=refusal)
 
     new_reader = reader_id is None
     if new_reader:

@@ -284,6 +284,11 @@ COMMENTS_RATE_LIMITS = [
     tuple(int(part) for part in limit.split("/", 1))
     for limit in env.list("COMMENTS_RATE_LIMITS", default=["5/600", "50/86400"])
 ]
+# Reports accepted per reader and per client address, as COMMENTS_RATE_LIMITS.
+COMMENTS_REPORT_RATE_LIMITS = [
+    tuple(int(part) for part in limit.split("/", 1))
+    for limit in env.list("COMMENTS_REPORT_RATE_LIMITS", default=["10/600", "100/86400"])
+]
 # Top-level threads per page of the comment list.
 COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 # Client addresses are kept only as an HMAC under this key (rotating it forgets them).

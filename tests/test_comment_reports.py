@@ -246,3 +246,29 @@ def test_reporting_costs_a_bounded_number_of_queries(
         assert report(client, comment).status_code == 303
     with django_assert_max_num_queries(11):
         assert report(client, comment).status_code == 303
+
+
+def test_a_reader_reporting_too_fast_gets_429_and_nothing_is_stored(client, article, settings):
+    settings.COMMENTS_REPORT_RATE_LIMITS = [(2, 600)]
+    comments = [make_comment(article, name=f"Writer {n}", body=f"Claim {n}.") for n in range(3)]
+    assert [report(client, comment).status_code for comment in comments[:2]] == [303, 303]
+    response = report(client, comments[2])
+    assert response.status_code == 429
+    assert response["Retry-After"].isdigit()
+    assert html(response).select_one(".comment-messages .message-error").get_text() == (
+        "You are reporting too fast: at most 2 reports in 10 minutes. Please try again later."
+    )
+    assert Flag.objects.count() == 2
+    assert not Flag.objects.filter(comment=comments[2]).exists()
+    json_response = report(client, comments[2], Accept="application/json")
+    assert json_response.status_code == 429
+    assert json_response.json()["error"].startswith("You are reporting too fast")
+
+
+def test_new_readers_from_one_address_share_the_report_limit(article, settings):
+    settings.COMMENTS_REPORT_RATE_LIMITS = [(2, 600)]
+    comment = make_comment(article, name="Ann", body="Something contested.")
+    statuses = [report(Client(REMOTE_ADDR="203.0.113.9"), comment).status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    assert Flag.objects.count() == 2
+    assert report(Client(REMOTE_ADDR="198.51.100.4"), comment).status_code == 303
