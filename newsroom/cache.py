@@ -41,11 +41,12 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         client = self.get_client(write=True)
         keys = [key for key, _timeout in keys_and_timeouts]
         timeouts = [int(timeout) for _key, timeout in keys_and_timeouts]
+        arguments = (INCR_COUNTERS_SHA1, len(keys), *keys, *timeouts)
         try:
-            return client.evalsha(INCR_COUNTERS_SHA1, len(keys), *keys, *timeouts)
+            return client.evalsha(*arguments)
         except redis.exceptions.NoScriptError:
             client.script_load(INCR_COUNTERS)
-            return client.evalsha(INCR_COUNTERS_SHA1, len(keys), *keys, *timeouts)
+            return client.evalsha(*arguments)
 
     def decr_counters(self, keys):
         client = self.get_client(write=True)

@@ -279,16 +279,20 @@ REACTION_RATE_WINDOW = env.int("REACTION_RATE_WINDOW", default=60)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 # Reports that send an approved comment back to the moderation queue.
 COMMENTS_FLAG_THRESHOLD = env.int("COMMENTS_FLAG_THRESHOLD", default=3)
+
+
 # Comments accepted per reader and per client address: "count/seconds" windows.
-COMMENTS_RATE_LIMITS = [
-    tuple(int(part) for part in limit.split("/", 1))
-    for limit in env.list("COMMENTS_RATE_LIMITS", default=["5/600", "50/86400"])
-]
-# Reports accepted per reader and per client address, as COMMENTS_RATE_LIMITS.
-COMMENTS_REPORT_RATE_LIMITS = [
-    tuple(int(part) for part in limit.split("/", 1))
-    for limit in env.list("COMMENTS_REPORT_RATE_LIMITS", default=["10/600", "100/86400"])
-]
+def rate_limits(name, default):
+    """[(count, seconds), …] from "count/seconds" windows in the environment variable."""
+    return [
+        tuple(int(part) for part in limit.split("/", 1))
+        for limit in env.list(name, default=default)
+    ]
+
+
+COMMENTS_RATE_LIMITS = rate_limits("COMMENTS_RATE_LIMITS", ["5/600", "50/86400"])
+# Reports accepted per reader and per client address, the same way.
+COMMENTS_REPORT_RATE_LIMITS = rate_limits("COMMENTS_REPORT_RATE_LIMITS", ["10/600", "100/86400"])
 # Top-level threads per page of the comment list.
 COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 # Client addresses are kept only as an HMAC under this key (rotating it forgets them).
