@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -257,9 +258,10 @@ def post_comment(request, slug):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def flag(request, pk):
-    """A reader reports a comment, once; enough reports send it back to the queue."""
+    """A reader reports a comment, once; enough reports send it back to the queue. GET: the
+    report form on a page of its own (the comment's Report link without JavaScript)."""
     comment = get_object_or_404(
         Comment.objects.filter(article__in=Article.objects.published()).select_related("article"),
         pk=pk,
@@ -274,6 +276,17 @@ def flag(request, pk):
     if services.is_banned(reader_id=reader_id, ip_hash=ip_hash):
         refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
+    if request.method != "POST":
+        already = reader_id and Flag.objects.filter(comment=comment, reader_id=reader_id).exists()
+        context = {
+            "article": article,
+            "comment": comment,
+            "flag_reasons": Flag.Reason.choices,
+            "already_reported": ALREADY_REPORTED_MESSAGE if already else None,
+        }
+        response = render(request, "comments/report.html", context)
+        add_never_cache_headers(response)
+        return response
 
     form = FlagForm(request.POST)
     if not form.is_valid():

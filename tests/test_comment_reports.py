@@ -47,10 +47,10 @@ def test_the_reporter_sees_their_report_in_place_of_the_form(client, comment):
     report(client, comment)
     item = html(client.get(comment.article.get_absolute_url())).find(id=f"comment-{comment.pk}")
     assert item.find(class_="reported").get_text() == REPORTED
-    assert not item.find("form", class_="report-form")
+    assert not item.find("a", class_="report-link")
     # Others still have the form.
     other = html(Client().get(comment.article.get_absolute_url())).find(id=f"comment-{comment.pk}")
-    assert other.find("form", class_="report-form")
+    assert other.find("a", class_="report-link")
 
 
 def test_a_second_report_from_the_same_reader_changes_nothing(client, comment):
@@ -204,8 +204,8 @@ def test_an_unknown_comment_cannot_be_reported(client, db, pk):
     assert client.post(f"/comments/{pk}/flag/", {"reason": "spam"}).status_code == 404
 
 
-@pytest.mark.parametrize("method", ["get", "put", "delete"])
-def test_the_report_url_only_takes_post(client, comment, method):
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_the_report_url_takes_no_other_method(client, comment, method):
     assert getattr(client, method)(flag_url(comment)).status_code == 405
 
 
@@ -272,3 +272,46 @@ def test_new_readers_from_one_address_share_the_report_limit(article, settings):
     assert statuses == [303, 303, 429]
     assert Flag.objects.count() == 2
     assert report(Client(REMOTE_ADDR="198.51.100.4"), comment).status_code == 303
+
+
+def test_the_report_link_leads_to_a_page_with_the_report_form(client, comment):
+    response = client.get(flag_url(comment))
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+    page = html(response)
+    assert page.h1.get_text() == "Report a comment"
+    assert "Something contested." in page.find("blockquote").get_text()
+    form = page.find("form", class_="report-form")
+    assert form["action"] == flag_url(comment)
+    assert form.find(attrs={"name": "csrfmiddlewaretoken"})
+    assert [radio["value"] for radio in form.find_all("input", type="radio")] == [
+        "spam",
+        "abuse",
+        "off-topic",
+        "other",
+    ]
+    back = page.find("a", string="Back to the article")
+    assert back["href"] == f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+
+
+def test_the_report_page_of_a_reported_comment_thanks_its_reporter(client, comment):
+    report(client, comment)
+    page = html(client.get(flag_url(comment)))
+    assert page.find(class_="reported").get_text() == ALREADY
+    assert not page.find("form", class_="report-form")
+
+
+@pytest.mark.parametrize("status", [PENDING, REJECTED])
+def test_there_is_no_report_page_for_a_comment_not_shown(client, article, status):
+    held = make_comment(article, status=status, body="Not shown.")
+    assert client.get(flag_url(held)).status_code == 404
+    assert client.get("/comments/999999/flag/").status_code == 404
+
+
+def test_a_banned_reader_gets_no_report_form(client, comment):
+    ReaderBan.objects.create(reader_id=as_reader(client))
+    response = client.get(flag_url(comment))
+    assert response.status_code == 403
+    assert html(response).find(class_="comment-messages").get_text(strip=True) == (
+        "You can no longer report comments on this site."
+    )

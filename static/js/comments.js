@@ -81,10 +81,30 @@
     });
   }
 
-  // Report forms: sent in place; "Reported — thank you" replaces the form.
-  if (!window.fetch) {
+  // Report links open the report form in place (from the page's one template) instead of
+  // the report page; the form is sent in place and "Reported — thank you" replaces both.
+  var reportTemplate = document.getElementById("report-form-template");
+  if (!window.fetch || !reportTemplate || !("content" in reportTemplate)) {
     return;
   }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".report-link");
+    if (!link) {
+      return;
+    }
+    event.preventDefault();
+    var open = link.nextElementSibling;
+    if (open && open.classList.contains("report-form")) {
+      open.remove();
+      link.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var form = reportTemplate.content.firstElementChild.cloneNode(true);
+    form.action = link.href;
+    link.after(form);
+    link.setAttribute("aria-expanded", "true");
+    form.querySelector("input[name=reason]").focus();
+  });
   document.addEventListener("submit", function (event) {
     var report = event.target.closest(".report-form");
     if (!report) {
@@ -118,7 +138,11 @@
         done.setAttribute("role", "status");
         done.tabIndex = -1;
         done.textContent = data.message;
-        report.closest("details").replaceWith(done);
+        var link = report.previousElementSibling;
+        if (link && link.classList.contains("report-link")) {
+          link.remove();
+        }
+        report.replaceWith(done);
         done.focus();
       })
       .catch(function (error) {
