@@ -48,11 +48,14 @@ import secrets
 import threading
 import time
 from functools import cache as memoize
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -297,7 +300,36 @@ def slugs_of(article_ids):
 
 def origin(request):
     """What absolute URLs in a page are built on (see newsroom.site.absolute_url)."""
-    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    meta = request.META
+    seen = (
+        request.scheme,
+        meta.get("HTTP_HOST"),
+        meta.get("HTTP_X_FORWARDED_HOST"),
+        meta.get("SERVER_NAME"),
+        meta.get("SERVER_PORT"),
+        meta.get("HTTP_X_FORWARDED_PORT"),
+    )
+    found = _origins_seen.get(seen)
+    if found is None:
+        found = f"{request.scheme}://{request.get_host()}"  # DisallowedHost: not kept
+        if len(_origins_seen) >= MAX_ORIGINS_SEEN:
+            _origins_seen.clear()
+        _origins_seen[seen] = found
+    return found
+
+
+# Origins already worked out (and their hosts checked against ALLOWED_HOSTS) from the
+# request's scheme and host headers: a handful in practice.
+_origins_seen = {}
+MAX_ORIGINS_SEEN = 64
+
+
+@receiver(setting_changed)
+def _forget_origins(*, setting, **kwargs):
+    if setting in ("ALLOWED_HOSTS", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT", "SITE_URL"):
+        _origins_seen.clear()
 
 
 def page_number(request, parameter="page"):
@@ -324,6 +356,13 @@ def _etag(*parts):
 # Article pages ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
+def _article_page_keys(slug, page_number, origin):
+    """The keys of an article page's generation and of its page part."""
+    page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
+    return page_generation_key(slug), page_key
+
+
 class ArticlePageCache:
     """An article page's cached parts: the page without its reaction bar, as a reader
     without cookies sees it (per comment page and origin; shared, exact), and the
@@ -333,8 +372,7 @@ class ArticlePageCache:
     def __init__(self, *, slug, page_number, origin):
         self.slug = slug
         self.page_number = page_number
-        self.page_generation_key = page_generation_key(slug)
-        self.page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
+        self.page_generation_key, self.page_key = _article_page_keys(slug, page_number, origin)
         self.bar_key = f"bar:{slug}"
         self.page = None
         self.bar = None

@@ -18,7 +18,7 @@ from comments.reactions import bar_items, reaction_bar
 from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
 from comments.services import reaction_counts
 from comments.threads import comment_list
-from newsroom.csrf import get_token
+from newsroom import csrf
 from newsroom.site import absolute_url
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
@@ -195,7 +195,7 @@ def article_detail(request, slug):
             return render_article(request, article, mine=mine)
         cached.store_page(article_id=article_id, html=html)
 
-    token = get_token(request)
+    token = csrf.get_token(request)
     etag = cached.etag(
         csrf_secret=request.META["CSRF_COOKIE"],
         reader_state=(reader_id, sorted(mine)) if reader_id else None,
@@ -208,7 +208,9 @@ def article_detail(request, slug):
     response = HttpResponse(cached.body(csrf_token=token, mine=mine))
     response["ETag"] = etag
     response["Last-Modified"] = cached.last_modified
-    return _private(response)
+    _private(response)
+    csrf.set_cookie(request, response)
+    return response
 
 
 def _not_modified(request, *, etag, modified_at):

@@ -77,16 +77,7 @@ def reader_state(*, article_id, reader_id):
     with connection.cursor() as cursor:
         cursor.execute(
             _reader_state_sql(),
-            [
-                article_id,
-                article_id,
-                reader_id,
-                article_id,
-                reader_id,
-                "approved",
-                reader_id,
-                article_id,
-            ],
+            {"article": article_id, "reader": reader_id, "approved": "approved"},
         )
         rows = cursor.fetchall()
     counts = dict.fromkeys(reaction_keys(), 0)
@@ -118,14 +109,14 @@ def _reader_state_sql():
     # Indexes: reaction_count_unique, reaction_one_per_reader_and_kind, comment_reader_idx,
     # flag_reader_idx. Counts are >= 0; the reader's own rows come with -1.
     return f"""
-        SELECT emoji, count FROM {counter} WHERE article_id = %s
+        SELECT emoji, count FROM {counter} WHERE article_id = %(article)s
         UNION ALL
-        SELECT emoji, -1 FROM {reaction} WHERE article_id = %s AND reader_id = %s
+        SELECT emoji, -1 FROM {reaction} WHERE article_id = %(article)s AND reader_id = %(reader)s
         UNION ALL
         SELECT '{_OWN_MARK}', -1 FROM {comment}
-        WHERE article_id = %s AND reader_id = %s AND status <> %s
+        WHERE article_id = %(article)s AND reader_id = %(reader)s AND status <> %(approved)s
         UNION ALL
         SELECT '{_OWN_MARK}', -1
         FROM {flag} INNER JOIN {comment} ON {comment}.id = {flag}.comment_id
-        WHERE {flag}.reader_id = %s AND {comment}.article_id = %s
+        WHERE {flag}.reader_id = %(reader)s AND {comment}.article_id = %(article)s
     """  # noqa: S608 (table names from the models; values are parameters)

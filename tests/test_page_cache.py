@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from articles import pagecache
 from articles.models import Article
@@ -78,6 +79,46 @@ def test_each_response_carries_a_valid_csrf_token_of_its_own(article):
         f"{article.get_absolute_url()}reactions/", {"emoji": "joy", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 303
+
+
+def test_a_returning_reader_keeps_their_csrf_cookie_and_it_still_works(article):
+    reader = Client(enforce_csrf_checks=True)
+    first = reader.get(article.get_absolute_url())
+    secret = first.cookies["csrftoken"].value
+    again = reader.get(article.get_absolute_url())
+    assert "csrftoken" not in again.cookies  # nothing to send: the reader has it
+    assert reader.cookies["csrftoken"].value == secret
+    token = html(again).select_one("#comment-form input[name=csrfmiddlewaretoken]")["value"]
+    response = reader.post(
+        f"{article.get_absolute_url()}reactions/", {"emoji": "joy", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 303
+
+
+def test_the_article_pages_csrf_cookie_is_the_one_django_sends(article, settings):
+    settings.CSRF_COOKIE_SECURE = True
+    ours = Client().get(article.get_absolute_url(), secure=True).cookies["csrftoken"]
+    # A page rendered whole for its reader: Django's middleware sends the cookie.
+    djangos = Client().get(article.get_absolute_url() + "?reply_to=1", secure=True)
+    djangos = djangos.cookies["csrftoken"]
+    for attribute in ("path", "domain", "secure", "httponly", "samesite", "max-age"):
+        assert ours[attribute] == djangos[attribute], attribute
+    assert ours["secure"] and ours["httponly"] and ours["samesite"] == "Lax"
+    assert ours["max-age"] == settings.CSRF_COOKIE_AGE
+    assert abs(parse_http_date(ours["expires"]) - parse_http_date(djangos["expires"])) <= 1
+    assert ours.value != djangos.value
+
+
+def test_each_host_gets_its_own_links_and_a_host_not_allowed_gets_400(article, settings):
+    settings.ALLOWED_HOSTS = ["news.example.org", "www.example.org"]
+    for host in ("news.example.org", "www.example.org", "news.example.org"):
+        page = html(Client().get(article.get_absolute_url(), HTTP_HOST=host, secure=True))
+        canonical = page.find("link", rel="canonical")["href"]
+        assert canonical == f"https://{host}{article.get_absolute_url()}"
+    assert Client().get(article.get_absolute_url(), HTTP_HOST="evil.example").status_code == 400
+    settings.ALLOWED_HOSTS = ["www.example.org"]
+    response = Client().get(article.get_absolute_url(), HTTP_HOST="news.example.org")
+    assert response.status_code == 400
 
 
 def test_no_placeholder_ever_reaches_a_reader(client, article):
