@@ -37,7 +37,11 @@ Staleness, as a reader sees it (the bound the tests check):
   reaction counts at most LIST_CACHE_SECONDS (5 s) old;
 - whatever happens (a write made outside the app, in SQL; a process that died between a
   commit and its bump): no part older than PAGE_CACHE_SECONDS (60 s) is used, which also
-  bounds how old the relative times of comments ("5 minutes ago") can be.
+  bounds how old the relative times of comments ("5 minutes ago") can be;
+- while Redis cannot be reached (newsroom/cache.py), each process keeps parts in its own
+  memory and uses them for PAGE_CACHE_LOCAL_SECONDS only, so others' writes show within
+  that bound; back in touch with Redis, it bumps the site's generation first, so nothing
+  kept there before the outage, when its own bumps could not reach Redis, is used again.
 
 A new release never serves parts cached by the previous one: the cache keys carry a
 digest of the templates, the code and the static files' manifest.
@@ -59,6 +63,8 @@ from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
+
+from newsroom.cache import cache_reconnected
 
 # Generations outlive the parts by far; one that expires or is evicted starts afresh
 # with a new random token, which no cached part carries.
@@ -213,6 +219,10 @@ def _current(values, key):
 
 
 def _fresh(entry, generation, max_age):
+    if not getattr(cache, "reachable", True):
+        # Cut off from Redis, the process cannot see other processes' bumps: what it
+        # keeps for itself is used for PAGE_CACHE_LOCAL_SECONDS, as its local copy is.
+        max_age = min(max_age, settings.PAGE_CACHE_LOCAL_SECONDS)
     return (
         entry is not None
         and entry["generation"] == generation
@@ -256,6 +266,15 @@ def _bump(keys):
     if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
         bump()
     transaction.on_commit(bump)
+
+
+@receiver(cache_reconnected)
+def _bump_everything_after_an_outage(**kwargs):
+    """Back in touch with Redis after carrying on without it: the bumps this process made
+    meanwhile reached only its own memory, so no part kept in Redis before is used again."""
+    generations = {SITE_KEY: new_generation(), LISTS_KEY: new_generation()}
+    cache.set_many(generations, GENERATION_TIMEOUT)
+    local.set_many(generations)
 
 
 def article_changed(*slugs):

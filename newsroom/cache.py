@@ -1,14 +1,36 @@
-"""Django's RedisCache, made cheaper per call, plus counters in one round trip.
+"""Django's RedisCache, made cheaper per call, plus counters in one round trip, and a
+site that carries on when Redis cannot be reached.
 
 Django's client builds a new redis.Redis object for every cache call, which costs more
 than the call itself on a page served from the cache; here each process keeps one per
 connection pool (redis.Redis is thread-safe, and its pool starts afresh after a fork).
+
+When a call cannot reach Redis (refused, or no answer within the socket timeout), the
+process logs it once and carries on with a cache of its own in local memory, as it would
+without Redis, and asks Redis again only after CACHE_RETRY_SECONDS: pages are rendered
+from the database and kept in the process (articles.pagecache keeps them one second,
+see there), and rate limits count per process. When Redis answers again, the process
+drops its local cache and sends `cache_reconnected`, so that nothing it wrote only
+locally (a page generation bumped by a moderation) leaves a stale page in Redis.
 """
 
 import hashlib
+import logging
+import time
+from functools import partial
 
 import redis
+from django.conf import settings
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.dispatch import Signal
+
+logger = logging.getLogger("newsroom.cache")
+
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Sent when a process that carried on without Redis reaches it again.
+cache_reconnected = Signal()
 
 INCR_COUNTERS = """
 local counts = {}
@@ -60,15 +82,144 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._local = LocMemCache(f"newsroom-fallback-{id(self)}", {"MAX_ENTRIES": 10_000})
+        self._unreachable_since = None
 
     def validate_key(self, key):
         """Nothing to check: Redis takes any key. (Django's check warns about memcached's
         limits, character by character, on every call.)"""
 
+    @property
+    def reachable(self):
+        """False while this process carries on without Redis."""
+        return self._unreachable_since is None
+
+    def _shared_or_local(self, shared, local):
+        """shared() while Redis answers, else local(); after an outage, Redis is asked
+        again (a PING) once CACHE_RETRY_SECONDS have passed."""
+        if self._unreachable_since is not None:
+            if time.monotonic() - self._unreachable_since < settings.CACHE_RETRY_SECONDS:
+                return local()
+            try:
+                self._cache.get_client(write=True).ping()
+            except UNREACHABLE:
+                self._unreachable_since = time.monotonic()
+                return local()
+            self._reconnected()
+        try:
+            return shared()
+        except UNREACHABLE as error:
+            self._unreachable(error)
+            return local()
+
+    def _unreachable(self, error):
+        if self._unreachable_since is None:
+            logger.error(
+                "Redis cannot be reached (%s): carrying on with this process's memory, "
+                "asking again every %s s",
+                error.__class__.__name__,
+                settings.CACHE_RETRY_SECONDS,
+            )
+        self._unreachable_since = time.monotonic()
+
+    def _reconnected(self):
+        self._unreachable_since = None
+        self._local.clear()
+        logger.warning("Redis answers again: the shared cache is back in use")
+        # Before the call that found Redis again: its receivers' writes come first.
+        cache_reconnected.send(sender=self.__class__, cache=self)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._shared_or_local(
+            partial(super().add, key, value, timeout, version),
+            partial(self._local.add, key, value, self._local_timeout(timeout), version),
+        )
+
+    def get(self, key, default=None, version=None):
+        return self._shared_or_local(
+            partial(super().get, key, default, version),
+            partial(self._local.get, key, default, version),
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._shared_or_local(
+            partial(super().set, key, value, timeout, version),
+            partial(self._local.set, key, value, self._local_timeout(timeout), version),
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._shared_or_local(
+            partial(super().touch, key, timeout, version),
+            partial(self._local.touch, key, self._local_timeout(timeout), version),
+        )
+
+    def delete(self, key, version=None):
+        return self._shared_or_local(
+            partial(super().delete, key, version), partial(self._local.delete, key, version)
+        )
+
+    def get_many(self, keys, version=None):
+        return self._shared_or_local(
+            partial(super().get_many, keys, version),
+            partial(self._local.get_many, keys, version),
+        )
+
+    def has_key(self, key, version=None):
+        return self._shared_or_local(
+            partial(super().has_key, key, version), partial(self._local.has_key, key, version)
+        )
+
+    def incr(self, key, delta=1, version=None):
+        return self._shared_or_local(
+            partial(super().incr, key, delta, version),
+            partial(self._local.incr, key, delta, version),
+        )
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._shared_or_local(
+            partial(super().set_many, data, timeout, version),
+            partial(self._local.set_many, data, self._local_timeout(timeout), version),
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._shared_or_local(
+            partial(super().delete_many, keys, version),
+            partial(self._local.delete_many, keys, version),
+        )
+
+    def clear(self):
+        self._local.clear()
+        return self._shared_or_local(super().clear, lambda: True)
+
     def incr_counters(self, keys_and_timeouts):
         """Count one for each (key, timeout in seconds); returns the new counts."""
-        made = [(self.make_key(key), timeout) for key, timeout in keys_and_timeouts]
-        return self._cache.incr_counters(made)
+
+        def shared():
+            made = [(self.make_key(key), timeout) for key, timeout in keys_and_timeouts]
+            return self._cache.incr_counters(made)
+
+        return self._shared_or_local(shared, partial(self._local_incr, keys_and_timeouts))
 
     def decr_counters(self, keys):
-        self._cache.decr_counters([self.make_key(key) for key in keys])
+        def local():
+            for key in keys:
+                if self._local.has_key(key):
+                    self._local.decr(key)
+
+        return self._shared_or_local(
+            lambda: self._cache.decr_counters([self.make_key(key) for key in keys]), local
+        )
+
+    def _local_incr(self, keys_and_timeouts):
+        counts = []
+        for key, timeout in keys_and_timeouts:
+            self._local.add(key, 0, timeout)
+            try:
+                counts.append(self._local.incr(key))
+            except ValueError:  # expired between add and incr
+                self._local.set(key, 1, timeout)
+                counts.append(1)
+        return counts
+
+    def _local_timeout(self, timeout):
+        return self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout

@@ -102,12 +102,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+# Without an answer from Redis within REDIS_TIMEOUT seconds, a process carries on with
+# its own memory and asks Redis again after CACHE_RETRY_SECONDS (newsroom/cache.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsroom"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
