@@ -161,7 +161,8 @@ def article_detail(request, slug):
     query. A request with a session, flash messages, a ?reply_to= or an odd ?page=, and a
     reader with comments awaiting moderation or reports, get the page rendered for them."""
     number = pagecache.page_number(request)
-    if number is None or "reply_to" in request.GET or pagecache.has_own_state(request):
+    asks_reply_form = request.META.get("QUERY_STRING") and "reply_to" in request.GET
+    if number is None or asks_reply_form or pagecache.has_own_state(request):
         return render_article(request, _published_article(slug))
     cached = pagecache.ArticlePageCache(
         slug=slug, page_number=number, origin=pagecache.origin(request)

@@ -131,6 +131,13 @@ class Comment(models.Model):
                 name="comment_kept_thread_idx",
                 condition=Q(status="approved", parent__isnull=False),
             ),
+            # ... and the threads not approved that such replies may keep: on a busy
+            # article, a few thousand among a hundred thousand threads.
+            models.Index(
+                fields=["article", "created_at", "id"],
+                name="comment_held_thread_idx",
+                condition=Q(parent__isnull=True) & ~Q(status="approved"),
+            ),
             # Rules and refusals: a reader's approved comments anywhere, duplicates and
             # bans by address when there is no reader cookie.
             models.Index(

@@ -114,11 +114,12 @@ def thread_count_params(*, article_id, reader_id, before=None):
 @cache
 def visible_threads_sql(*, before):
     """An SQL expression: how many top-level comments a reader sees (as such or as a
-    placeholder), all of them or those before a point. Three counts that indexes answer
-    without reading other readers' held comments: approved threads
+    placeholder), all of them or those before a point. Three counts that partial indexes answer
+    without reading the comments themselves: approved threads
     (comment_approved_thread_idx), the reader's own not approved (comment_reader_idx),
     and the removed ones that approved replies keep as placeholders
-    (comment_kept_thread_idx). In SQL: the ORM took longer to build it than the database
+    (comment_kept_thread_idx, merged with the threads not approved:
+    comment_held_thread_idx). In SQL: the ORM took longer to build it than the database
     to run it. Statuses are written in it, so that the partial indexes apply to a
     prepared statement's generic plan. Parameters: thread_count_params()."""
     table = connection.ops.quote_name(Comment._meta.db_table)
@@ -139,8 +140,9 @@ def visible_threads_sql(*, before):
             f" AND ({alias}status = {pending} OR {alias}moderated_at IS NULL)"
         )
 
-    # The third count starts from the article's approved replies, never from its threads:
-    # a prepared statement's generic plan must not read every held thread of a busy article.
+    # The third count reads the article's approved replies and its threads not approved,
+    # each from an index of its own, never all of its threads: a prepared statement's
+    # generic plan must not read a busy article's hundred thousand threads.
     return f"""(
         (SELECT COUNT(*) FROM {table} WHERE {threads()} AND status = {approved})
         + (SELECT COUNT(*) FROM {table} WHERE {threads()} AND {own()})

@@ -114,9 +114,13 @@ class Command(BaseCommand):
             reactions = self.create_reactions(n_reactions)
             self.say(f"{reactions:,} reactions and their counters", started)
         if connection.vendor == "postgresql":
+            # As after any bulk load: statistics for the planner, and (outside a
+            # transaction) the visibility map that index-only scans rely on, as autovacuum
+            # keeps it on a live database.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             with connection.cursor() as cursor:
                 for model in (Article, Comment, Reaction, ReactionCount):
-                    cursor.execute(f"ANALYZE {model._meta.db_table}")
+                    cursor.execute(f"{command} {model._meta.db_table}")
         pagecache.site_changed()  # the lists show the new articles at once
         self.say("done", started)
 
