@@ -38,9 +38,9 @@ Staleness, as a reader sees it (the bound the tests check):
 - whatever happens (a write made outside the app, in SQL; a process that died between a
   commit and its bump): no part older than PAGE_CACHE_SECONDS (60 s) is used, which also
   bounds how old the relative times of comments ("5 minutes ago") can be;
-- while Redis cannot be reached (newsroom/cache.py), each process keeps parts in its own
-  memory and uses them for PAGE_CACHE_LOCAL_SECONDS only, so others' writes show within
-  that bound; back in touch with Redis, it bumps the site's generation first, so nothing
+- while Redis cannot be reached (newsroom/cache.py), each process keeps what it renders
+  in its local copy only, used for PAGE_CACHE_LOCAL_SECONDS, so others' writes show
+  within that bound; back in touch with Redis, it bumps the site's generation first, so nothing
   kept there before the outage, when its own bumps could not reach Redis, is used again.
 
 A new release never serves parts cached by the previous one: the cache keys carry a
@@ -203,7 +203,10 @@ def _read(keys, *, local_ok):
 
 
 def _write(key, value, timeout):
-    cache.set(key, value, timeout)
+    if getattr(cache, "reachable", True):
+        cache.set(key, value, timeout)
+    # else: cut off from Redis, a process cannot see other processes' bumps: it keeps
+    # what it renders in its local copy only, used for PAGE_CACHE_LOCAL_SECONDS.
     local.set_many({key: value})
 
 
@@ -219,10 +222,6 @@ def _current(values, key):
 
 
 def _fresh(entry, generation, max_age):
-    if not getattr(cache, "reachable", True):
-        # Cut off from Redis, the process cannot see other processes' bumps: what it
-        # keeps for itself is used for PAGE_CACHE_LOCAL_SECONDS, as its local copy is.
-        max_age = min(max_age, settings.PAGE_CACHE_LOCAL_SECONDS)
     return (
         entry is not None
         and entry["generation"] == generation

@@ -8,8 +8,8 @@ connection pool (redis.Redis is thread-safe, and its pool starts afresh after a 
 When a call cannot reach Redis (refused, or no answer within the socket timeout), the
 process logs it once and carries on with a cache of its own in local memory, as it would
 without Redis, and asks Redis again only after CACHE_RETRY_SECONDS: pages are rendered
-from the database and kept in the process (articles.pagecache keeps them one second,
-see there), and rate limits count per process. When Redis answers again, the process
+from the database and kept by the process for PAGE_CACHE_LOCAL_SECONDS (see
+articles.pagecache), and rate limits count per process. When Redis answers again, the process
 drops its local cache and sends `cache_reconnected`, so that nothing it wrote only
 locally (a page generation bumped by a moderation) leaves a stale page in Redis.
 """
@@ -82,7 +82,12 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
-        self._local = LocMemCache(f"newsroom-fallback-{id(self)}", {"MAX_ENTRIES": 10_000})
+        # Generations, counters and throttles, while Redis is away (articles.pagecache
+        # keeps its pages in its own bounded copy then).
+        self._local = LocMemCache(
+            f"newsroom-fallback-{id(self)}",
+            {"TIMEOUT": self.default_timeout, "MAX_ENTRIES": 10_000},
+        )
         self._unreachable_since = None
 
     def validate_key(self, key):
@@ -102,8 +107,8 @@ class RedisCache(django_redis.RedisCache):
                 return local()
             try:
                 self._cache.get_client(write=True).ping()
-            except UNREACHABLE:
-                self._unreachable_since = time.monotonic()
+            except UNREACHABLE as error:
+                self._unreachable(error)
                 return local()
             self._reconnected()
         try:
@@ -132,7 +137,7 @@ class RedisCache(django_redis.RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._shared_or_local(
             partial(super().add, key, value, timeout, version),
-            partial(self._local.add, key, value, self._local_timeout(timeout), version),
+            partial(self._local.add, key, value, timeout, version),
         )
 
     def get(self, key, default=None, version=None):
@@ -144,13 +149,13 @@ class RedisCache(django_redis.RedisCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._shared_or_local(
             partial(super().set, key, value, timeout, version),
-            partial(self._local.set, key, value, self._local_timeout(timeout), version),
+            partial(self._local.set, key, value, timeout, version),
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._shared_or_local(
             partial(super().touch, key, timeout, version),
-            partial(self._local.touch, key, self._local_timeout(timeout), version),
+            partial(self._local.touch, key, timeout, version),
         )
 
     def delete(self, key, version=None):
@@ -178,7 +183,7 @@ class RedisCache(django_redis.RedisCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._shared_or_local(
             partial(super().set_many, data, timeout, version),
-            partial(self._local.set_many, data, self._local_timeout(timeout), version),
+            partial(self._local.set_many, data, timeout, version),
         )
 
     def delete_many(self, keys, version=None):
@@ -220,6 +225,3 @@ class RedisCache(django_redis.RedisCache):
                 self._local.set(key, 1, timeout)
                 counts.append(1)
         return counts
-
-    def _local_timeout(self, timeout):
-        return self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout

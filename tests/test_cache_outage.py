@@ -12,13 +12,11 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+import time
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 
 from articles import pagecache
 from comments import services
@@ -199,19 +197,16 @@ def test_a_moderation_shows_at_once_while_redis_is_down(redis_down, article, mod
     assert "Waiting for a moderator." in Client().get(article.get_absolute_url()).text
 
 
-def test_what_other_processes_change_shows_within_a_second_while_redis_is_down(
+def test_what_other_processes_change_shows_within_the_bound_while_redis_is_down(
     redis_down, article, settings
 ):
-    settings.PAGE_CACHE_LOCAL_SECONDS = 1
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0.2
     comment = make_comment(article, status=APPROVED, body="Said before the change.")
     assert "Said before the change." in Client().get(article.get_absolute_url()).text
     # Another process removes it: its bump cannot reach this one while Redis is down.
     Comment._base_manager.filter(pk=comment.pk).update(status=REJECTED)
-    pagecache.forget_local_copies()
-    assert "Said before the change." in Client().get(article.get_absolute_url()).text
-    with time_machine.travel(timezone.now() + timedelta(seconds=1.5)):
-        pagecache.forget_local_copies()
-        assert "Said before the change." not in Client().get(article.get_absolute_url()).text
+    time.sleep(0.3)  # past PAGE_CACHE_LOCAL_SECONDS
+    assert "Said before the change." not in Client().get(article.get_absolute_url()).text
 
 
 def test_a_hung_redis_is_asked_again_only_after_the_retry_window(article, settings):
