@@ -22,7 +22,6 @@ from functools import partial
 import redis
 from django.conf import settings
 from django.core.cache.backends import redis as django_redis
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.dispatch import Signal
 
@@ -76,6 +75,20 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             for key in keys:
                 pipe.decr(key)
             pipe.execute()
+
+
+def _shared_or_local_method(name):
+    """The cache method `name`: Django's RedisCache while Redis answers, else the
+    process's own cache (RedisCache._shared_or_local)."""
+
+    def method(self, *args, **kwargs):
+        return self._shared_or_local(
+            partial(getattr(django_redis.RedisCache, name), self, *args, **kwargs),
+            partial(getattr(self._local, name), *args, **kwargs),
+        )
+
+    method.__name__ = method.__qualname__ = name
+    return method
 
 
 class RedisCache(django_redis.RedisCache):
@@ -134,63 +147,16 @@ class RedisCache(django_redis.RedisCache):
         # Before the call that found Redis again: its receivers' writes come first.
         cache_reconnected.send(sender=self.__class__, cache=self)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._shared_or_local(
-            partial(super().add, key, value, timeout, version),
-            partial(self._local.add, key, value, timeout, version),
-        )
-
-    def get(self, key, default=None, version=None):
-        return self._shared_or_local(
-            partial(super().get, key, default, version),
-            partial(self._local.get, key, default, version),
-        )
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._shared_or_local(
-            partial(super().set, key, value, timeout, version),
-            partial(self._local.set, key, value, timeout, version),
-        )
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._shared_or_local(
-            partial(super().touch, key, timeout, version),
-            partial(self._local.touch, key, timeout, version),
-        )
-
-    def delete(self, key, version=None):
-        return self._shared_or_local(
-            partial(super().delete, key, version), partial(self._local.delete, key, version)
-        )
-
-    def get_many(self, keys, version=None):
-        return self._shared_or_local(
-            partial(super().get_many, keys, version),
-            partial(self._local.get_many, keys, version),
-        )
-
-    def has_key(self, key, version=None):
-        return self._shared_or_local(
-            partial(super().has_key, key, version), partial(self._local.has_key, key, version)
-        )
-
-    def incr(self, key, delta=1, version=None):
-        return self._shared_or_local(
-            partial(super().incr, key, delta, version),
-            partial(self._local.incr, key, delta, version),
-        )
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._shared_or_local(
-            partial(super().set_many, data, timeout, version),
-            partial(self._local.set_many, data, timeout, version),
-        )
-
-    def delete_many(self, keys, version=None):
-        return self._shared_or_local(
-            partial(super().delete_many, keys, version),
-            partial(self._local.delete_many, keys, version),
-        )
+    add = _shared_or_local_method("add")
+    get = _shared_or_local_method("get")
+    set = _shared_or_local_method("set")
+    touch = _shared_or_local_method("touch")
+    delete = _shared_or_local_method("delete")
+    get_many = _shared_or_local_method("get_many")
+    has_key = _shared_or_local_method("has_key")
+    incr = _shared_or_local_method("incr")
+    set_many = _shared_or_local_method("set_many")
+    delete_many = _shared_or_local_method("delete_many")
 
     def clear(self):
         self._local.clear()
