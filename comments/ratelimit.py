@@ -67,6 +67,29 @@ def hit(*, scope, identities, limits):
 def hit_each(checks):
     """As hit(), for (scope, identity, limits) checks, counted together (one round trip to
     Redis): None, or the first limit exceeded, nothing counted."""
+    _keys, exceeded = _hit_each(checks)
+    return exceeded
+
+
+@contextlib.contextmanager
+def counted_unless_refused(*, scope, identities, limits):
+    """As hit(), for an action that may still be turned away once counted: yields None, or
+    the first limit exceeded (nothing counted); if the block raises (a refusal, an error),
+    the count is taken back, so that only what was done counts."""
+    keys, exceeded = _hit_each([(scope, identity, limits) for identity in identities])
+    if exceeded is not None:
+        yield exceeded
+        return
+    try:
+        yield None
+    except BaseException:
+        if keys:
+            _uncount(keys)
+        raise
+
+
+def _hit_each(checks):
+    """(the keys counted, None) or ([], the first limit exceeded)."""
     now = time.time()
     buckets = []
     for scope, identity, limits in checks:
@@ -77,11 +100,12 @@ def hit_each(checks):
             key = f"ratelimit:{scope}:{identity}:{seconds}:{bucket}"
             buckets.append((key, seconds, count, bucket))
     if not buckets:
-        return None
+        return [], None
+    keys = [key for key, _seconds, _limit, _bucket in buckets]
     counts = _count([(key, seconds) for key, seconds, _limit, _bucket in buckets])
     for (_key, seconds, count, bucket), counted in zip(buckets, counts, strict=True):
         if counted > count:
-            _uncount([key for key, _seconds, _limit, _bucket in buckets])
+            _uncount(keys)
             retry_after = max(1, int((bucket + 1) * seconds - now))
-            return Exceeded(count=count, seconds=seconds, retry_after=retry_after)
-    return None
+            return [], Exceeded(count=count, seconds=seconds, retry_after=retry_after)
+    return keys, None

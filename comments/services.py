@@ -1,15 +1,18 @@
 """Writes that views and admin actions share: reactions and comments."""
 
+import contextlib
 import hashlib
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, F
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from articles import pagecache
@@ -257,38 +260,26 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     """Store a reader's comment, then let the moderation rules decide its status.
 
     Refusals raise CommentRefused and store nothing: a closed article or a banned reader
-    (403), the same comment twice (400), too many comments (429). An accepted comment is
-    committed as pending first, so that nothing the rules do can lose it; the rules then
-    set its status and reason (comments.moderation). The comment comes back with
-    `threads_before`: how many threads the reader sees before its own (for its page).
+    (403), the same comment twice (400), too many comments (429); a refused comment is
+    not counted against the rate limits. An accepted comment is committed as pending
+    first, so that nothing the rules do can lose it; the rules then set its status and
+    reason (comments.moderation). The comment comes back with `threads_before`: how many
+    threads the reader sees before its own (for its page).
     """
     if article.comments_closed:
         raise CommentRefused(CLOSED_MESSAGE, status=403)
-    with transaction.atomic():
-        banned, duplicate, threads_before = _checks(
-            article=article,
-            reader_id=reader_id,
-            ip_hash=ip_hash,
-            name=name,
-            body=body,
-            parent=parent,
-        )
-        if banned:
-            raise CommentRefused(BANNED_MESSAGE, status=403)
-        if duplicate:
-            raise CommentRefused(DUPLICATE_MESSAGE, status=400)
-        exceeded = ratelimit.hit(
-            scope="comments",
-            identities=[f"reader:{reader_id}" if reader_id else "", ip_hash],
-            limits=settings.COMMENTS_RATE_LIMITS,
-        )
+    with ratelimit.counted_unless_refused(
+        scope="comments",
+        identities=[f"reader:{reader_id}" if reader_id else "", ip_hash],
+        limits=settings.COMMENTS_RATE_LIMITS,
+    ) as exceeded:
         if exceeded:
             raise CommentRefused(
                 RATE_LIMITED_MESSAGE.format(count=exceeded.count, window=exceeded.window),
                 status=429,
                 retry_after=exceeded.retry_after,
             )
-        comment = Comment.objects.create(
+        comment = Comment(
             article=article,
             parent=parent,
             name=name,
@@ -298,6 +289,11 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             reader_id=reader_id or "",
             ip_hash=ip_hash or "",
         )
+        banned, duplicate, threads_before = _store_unless_refused(comment)
+        if banned:
+            raise CommentRefused(BANNED_MESSAGE, status=403)
+        if duplicate:
+            raise CommentRefused(DUPLICATE_MESSAGE, status=400)
     comment.threads_before = threads_before
     comment.just_submitted = True
     try:
@@ -313,53 +309,132 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
     return comment
 
 
-def _checks(*, article, reader_id, ip_hash, name, body, parent):
-    """(banned, duplicate, threads before the comment's own for this reader), in one round
-    trip to the database.
+def _store_unless_refused(comment):
+    """Check the new comment (its author banned? the same comment already posted?) and
+    insert it, committed, unless refused: (banned, duplicate, threads before its own for
+    this reader).
 
     Submissions to one article from one address (or, without one, one reader) wait for
     each other until their transaction ends, so that the duplicate check cannot race;
-    other readers' do not wait. PostgreSQL: an advisory lock, sent with the checks in one
-    pipeline (the checks run after it, on what was committed before it was granted);
-    SQLite runs one writing transaction at a time anyway.
+    other readers' do not wait. PostgreSQL: an advisory lock, then the checks and the
+    insert in one statement that runs after the lock is granted (on what was committed
+    before), all of it and the commit sent at once: one round trip. SQLite runs one
+    writing transaction at a time anyway.
     """
+    article, parent, reader_id = comment.article, comment.parent, comment.reader_id
     since = Comment._meta.get_field("created_at").get_db_prep_value(
         timezone.now() - DUPLICATE_WINDOW, connection
     )
-    root = parent  # the thread the comment joins; a new thread comes after all others
     params = {
-        "address": ip_hash or "",
-        "body": body,
-        "name": name,
+        "address": comment.ip_hash,
+        "body": comment.body,
+        "name": comment.name,
         "since": since,
         **threads.thread_count_params(
             article_id=article.pk,
             reader_id=reader_id,
-            before=(root.created_at, root.pk) if root else None,
+            # The thread the comment joins; a new thread comes after all others.
+            before=(parent.created_at, parent.pk) if parent else None,
         ),
     }
     checks = (
-        f"SELECT {_comment_sql('banned')}, {_comment_sql('duplicate')}, "
-        f"{threads.visible_threads_sql(before=root is not None)}"
+        f"{_comment_sql('banned')} AS banned, {_comment_sql('duplicate')} AS duplicate, "
+        f"{threads.visible_threads_sql(before=parent is not None)} AS threads_before"
     )
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(checks, params)
-            return cursor.fetchone()
-        who = f"{article.pk}:{ip_hash or reader_id or ''}"
-        digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
-        # Errors of psycopg's own pipeline reach us unwrapped: wrap them as Django does, so
-        # that a lost connection is a DatabaseError (a 503) and the connection is replaced.
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
-            )
-            # Planning the checks afresh for each comment (the comment table has many
-            # partial indexes) cost several times more than running them; their generic
-            # plan, made once per connection, uses the same indexes.
-            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            cursor.execute(checks, params)
-        return cursor.fetchone()
+    if connection.vendor != "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT {checks}", params)
+            banned, duplicate, threads_before = cursor.fetchone()
+            if not (banned or duplicate):
+                comment.save(force_insert=True)
+        return banned, duplicate, threads_before
+
+    pre_save.send(sender=Comment, instance=comment, raw=False, using=connection.alias)
+    for field in _inserted_fields():
+        value = field.pre_save(comment, True)
+        params[f"field_{field.attname}"] = field.get_db_prep_save(value, connection)
+    who = f"{article.pk}:{comment.ip_hash or reader_id}"
+    digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
+    own_transaction = not connection.in_atomic_block
+    with connection.cursor() as cursor, connection.cursor() as result:
+        try:
+            # Errors of psycopg's own pipeline reach us unwrapped: wrap them as Django does,
+            # so that a lost connection is a DatabaseError (a 503) and is replaced.
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                if own_transaction:
+                    cursor.execute("BEGIN")
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)",
+                    [int.from_bytes(digest, "big", signed=True)],
+                )
+                # Planning the checks afresh for each comment (the comment table has many
+                # partial indexes) cost several times more than running them; their
+                # generic plan, made once per connection, uses the same indexes.
+                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+                result.execute(_store_sql(checks), params)
+                if own_transaction:
+                    cursor.execute("COMMIT")
+        except BaseException:
+            if own_transaction:
+                _end_failed_transaction()
+            raise
+        banned, duplicate, threads_before, pk = result.fetchone()
+    if pk is not None:
+        comment.pk = pk
+        comment._state.adding = False
+        comment._state.db = connection.alias
+        post_save.send(
+            sender=Comment,
+            instance=comment,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=connection.alias,
+        )
+    return banned, duplicate, threads_before
+
+
+def _end_failed_transaction():
+    """Roll back the transaction begun above, if a failure left it open (a connection
+    that is lost is replaced anyway)."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    status = connection.connection.info.transaction_status
+    if status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+        with contextlib.suppress(DatabaseError, psycopg.Error):
+            connection.connection.execute("ROLLBACK")
+
+
+@cache
+def _inserted_fields():
+    return [field for field in Comment._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _store_sql(checks):
+    """The checks, and the insert of the comment when they pass: one statement, as
+    Model.save() would insert it (every column but the id, from `field_<attname>`)."""
+    quote = connection.ops.quote_name
+    fields = _inserted_fields()
+    columns = ", ".join(quote(field.column) for field in fields)
+    # Typed: a parameter in a SELECT list has no type of its own. Without the length
+    # (varchar, not varchar(80)), so that a value too long fails instead of being cut.
+    values = ", ".join(
+        f"%(field_{field.attname})s::{re.sub(r'[(].*[)]', '', field.db_type(connection))}"
+        for field in fields
+    )
+    table = quote(Comment._meta.db_table)
+    pk = quote(Comment._meta.pk.column)
+    return f"""
+        WITH checks AS (SELECT {checks}),
+        stored AS (
+            INSERT INTO {table} ({columns})
+            SELECT {values} FROM checks WHERE NOT checks.banned AND NOT checks.duplicate
+            RETURNING {pk}
+        )
+        SELECT banned, duplicate, threads_before, (SELECT {pk} FROM stored) FROM checks
+    """  # noqa: S608 (names from the model; values are parameters)
 
 
 @cache

@@ -401,6 +401,18 @@ def test_a_banned_reader_is_refused_with_403(client, article):
     assert Comment.objects.count() == 0
 
 
+def test_a_banned_reader_who_keeps_trying_is_still_told_they_are_banned(client, article):
+    reader_id = as_reader(client)
+    ReaderBan.objects.create(reader_id=reader_id, reason="Abuse")
+    # More attempts than the rate limit allows: refused comments are not counted, so the
+    # reader hears why they are refused, not that they are too fast.
+    for n in range(8):
+        response = post_comment_json(client, article, body=f"Let me in, take {n}.")
+        assert response.status_code == 403
+        assert response.json() == {"error": BANNED}
+    assert Comment.objects.count() == 0
+
+
 def test_a_banned_reader_is_refused_even_with_an_invalid_form(client, article):
     ReaderBan.objects.create(reader_id=as_reader(client))
     response = post_comment(client, article, name="", body="")

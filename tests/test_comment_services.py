@@ -99,3 +99,39 @@ def test_the_moderation_reason_is_shown_to_nobody(client, article):
     page = html(client.get(article.get_absolute_url()))
     assert page.find(id=f"comment-{comment.pk}")
     assert "casino" not in str(page)
+
+
+def test_a_comment_the_database_refuses_leaves_nothing_behind(transactional_db, article):
+    """A comment the database refuses (here an empty name, which the form never lets
+    through) is not stored, not counted against the limits, and leaves the connection
+    ready for the next comment: the reader's five comments then go through."""
+    from django.db import IntegrityError, connection
+
+    reader = {"article": article, "reader_id": "a" * 48, "ip_hash": CLIENT_ADDRESS_HASH}
+    with pytest.raises(IntegrityError):
+        services.submit_comment(**reader, name="", body="Refused by the database.")
+    assert not connection.in_atomic_block
+    if connection.vendor == "postgresql":
+        from psycopg.pq import TransactionStatus
+
+        assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    for n in range(5):  # COMMENTS_RATE_LIMITS: 5 in 10 minutes
+        services.submit_comment(**reader, name="Reader", body=f"Comment {n}")
+    assert Comment.objects.count() == 5
+
+
+def test_a_comment_is_stored_before_the_moderation_rules_run(
+    transactional_db, client, article, monkeypatch, caplog
+):
+    from comments import moderation
+
+    def broken_rule(submission):
+        raise RuntimeError("the rule crashed")
+
+    monkeypatch.setattr(moderation, "RULES", [broken_rule])
+    response = post_comment(client, article, body="Kept whatever the rules do.")
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.body == "Kept whatever the rules do."
+    assert comment.status == PENDING
+    assert "automatic moderation failed" in caplog.text
