@@ -51,3 +51,10 @@ def test_the_bench_uses_a_scratch_database_beside_the_configured_one(bench, monk
     assert bench.bench_database_url("small") == ""
     monkeypatch.setenv("BENCH_DATABASE_URL", "postgres://u@h/elsewhere")
     assert bench.bench_database_url("small") == "postgres://u@h/elsewhere"
+
+
+def test_each_target_is_compared_with_the_floor_of_its_own_round(bench):
+    floor = bench.Target("floor", "/bench/floor", results=[{"rps": 2000}, {"rps": 1000}])
+    page = bench.Target("page", "/", results=[{"rps": 1600}, {"rps": 900}])
+    # The machine was twice as fast in the first round: the page kept pace with the floor.
+    assert bench.round_ratios(page, floor) == pytest.approx([0.8, 0.9])
