@@ -73,22 +73,25 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if POSTGRESQL:
+    # Django's, replacing a kept connection that the server closed without a query to
+    # find out (newsroom/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # Check a kept connection with a query before each request reuses it (costs that query).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 # PostgreSQL: a pool of connections per app server process (psycopg's pool, through
 # Django's OPTIONS["pool"]). 0 turns it off: then CONN_MAX_AGE decides.
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
-if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASE_POOL_MAX_SIZE and POSTGRESQL:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
+if POSTGRESQL and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # Parameters bound by the server, and the statements a connection runs often prepared
     # (planned once): the pages' queries cost less than their planning otherwise. Turn off
     # behind a pooler that cannot follow prepared statements (PgBouncer in transaction

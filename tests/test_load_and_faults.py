@@ -219,3 +219,52 @@ def test_a_closed_database_port_gives_503s_then_service_resumes(static_root, tmp
         proxy.stop()
     bodies = list(Comment.objects.filter(article=article).values_list("body", flat=True))
     assert bodies == ["Posted once it is back."]
+
+
+@pytest.mark.parametrize(
+    "connections",
+    [{"CONN_MAX_AGE": "600"}, {"DATABASE_POOL_MAX_SIZE": "2"}],
+    ids=["kept connection", "pooled connections"],
+)
+@pytest.mark.parametrize("cut", ["terminated by PostgreSQL", "network cut"])
+def test_after_a_database_restart_the_first_reader_gets_no_error(
+    static_root, tmp_path, connections, cut
+):
+    """The connections an app server keeps die with a restart or a failover; the next
+    request, hours later, must not be the one that finds out."""
+    article = make_article()
+    path = article.get_absolute_url()
+    proxy = TcpProxy(connection.settings_dict.get("PORT") or 5432)
+    proxy.start()
+    env = app_environment(
+        static_root,
+        DATABASE_URL=database_url(connection.settings_dict, port=proxy.port),
+        **connections,
+    )
+    try:
+        # One process, one thread: every request below is served on the same connections.
+        with gunicorn(env=env, workers=1, threads=1, log_path=tmp_path / "gunicorn.log") as url:
+            reader = Reader(url)
+            assert reader.open_page(path)[0] == 200
+            assert get(f"{url}/healthz") == 200
+
+            if cut == "network cut":
+                proxy.stop()
+                proxy.start()
+            else:
+                assert terminate_app_connections() > 0
+            time.sleep(0.5)
+
+            status, data = reader.post_json(
+                f"{path}comments/", {"name": "Ann", "body": "Posted after the restart."}
+            )
+            assert status == 201, data
+            status, data = reader.post_json(f"{path}reactions/", {"emoji": "joy"})
+            assert status == 200, data
+            assert get(f"{url}/healthz") == 200
+            assert reader.open_page(path)[0] == 200
+    finally:
+        proxy.stop()
+    bodies = list(Comment.objects.filter(article=article).values_list("body", flat=True))
+    assert bodies == ["Posted after the restart."]
+    assert ReactionCount.objects.get(article=article, emoji="joy").count == 1
