@@ -1,11 +1,17 @@
-"""Fixed-window rate limits through Django's cache (Redis in production, shared by all
-app servers; the local-memory cache otherwise)."""
+"""Rate limits through Django's cache (Redis in production, shared by all app servers;
+the local-memory cache otherwise): at most N actions in any W seconds, from a log of each
+identity's recent actions (not per clock window, which would let 2N through around the
+turn of one)."""
 
 import contextlib
+import math
+import secrets
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from newsroom.cache import log_action_in, remove_action_from
 
 
 @dataclass(frozen=True)
@@ -27,39 +33,28 @@ def describe_seconds(seconds):
     return f"{seconds} seconds"
 
 
-def _incr(key, timeout):
-    for _attempt in range(3):
-        cache.add(key, 0, timeout)
-        try:
-            return cache.incr(key)
-        except ValueError:
-            continue  # the key expired between add and incr: start its window again
-    raise RuntimeError(f"rate limit counter {key} could not be incremented")
+def _log(logs, *, now, action):
+    """Record the action in each log unless a limit is reached; the shared Redis cache
+    does it in one round trip, atomically."""
+    log_action = getattr(cache, "log_action", None)
+    if log_action is not None:
+        return log_action(logs, now=now, action=action)
+    return log_action_in(cache, logs, now=now, action=action)
 
 
-def _count(keys_and_timeouts):
-    """Count one for each key; the shared Redis cache does it in one round trip."""
-    incr_counters = getattr(cache, "incr_counters", None)
-    if incr_counters is not None:
-        return incr_counters(keys_and_timeouts)
-    return [_incr(key, timeout) for key, timeout in keys_and_timeouts]
-
-
-def _uncount(keys):
-    decr_counters = getattr(cache, "decr_counters", None)
-    if decr_counters is not None:
-        decr_counters(keys)
-        return
-    for key in keys:
-        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
-            cache.decr(key)
+def _unlog(keys, action):
+    remove_action = getattr(cache, "remove_action", None)
+    if remove_action is not None:
+        remove_action(keys, action)
+    else:
+        remove_action_from(cache, keys, action)
 
 
 def hit(*, scope, identities, limits):
     """Count one action for every identity; None if all are within every limit.
 
-    Otherwise nothing is counted and the first limit exceeded is returned. Counting first
-    and undoing on refusal keeps concurrent requests from slipping past a limit together.
+    Otherwise nothing is counted and the first limit exceeded is returned. The check and
+    the count are one step, so that concurrent requests cannot slip past a limit together.
     """
     return hit_each([(scope, identity, limits) for identity in identities])
 
@@ -67,7 +62,7 @@ def hit(*, scope, identities, limits):
 def hit_each(checks):
     """As hit(), for (scope, identity, limits) checks, counted together (one round trip to
     Redis): None, or the first limit exceeded, nothing counted."""
-    _keys, exceeded = _hit_each(checks)
+    _keys, _action, exceeded = _hit_each(checks)
     return exceeded
 
 
@@ -76,7 +71,7 @@ def counted_unless_refused(*, scope, identities, limits):
     """As hit(), for an action that may still be turned away once counted: yields None, or
     the first limit exceeded (nothing counted); if the block raises (a refusal, an error),
     the count is taken back, so that only what was done counts."""
-    keys, exceeded = _hit_each([(scope, identity, limits) for identity in identities])
+    keys, action, exceeded = _hit_each([(scope, identity, limits) for identity in identities])
     if exceeded is not None:
         yield exceeded
         return
@@ -84,28 +79,26 @@ def counted_unless_refused(*, scope, identities, limits):
         yield None
     except BaseException:
         if keys:
-            _uncount(keys)
+            _unlog(keys, action)
         raise
 
 
 def _hit_each(checks):
-    """(the keys counted, None) or ([], the first limit exceeded)."""
+    """(the logs' keys, the action recorded in them, None), or ([], None, the first limit
+    exceeded)."""
     now = time.time()
-    buckets = []
-    for scope, identity, limits in checks:
-        if not identity:
-            continue
-        for count, seconds in limits:
-            bucket = int(now // seconds)
-            key = f"ratelimit:{scope}:{identity}:{seconds}:{bucket}"
-            buckets.append((key, seconds, count, bucket))
-    if not buckets:
-        return [], None
-    keys = [key for key, _seconds, _limit, _bucket in buckets]
-    counts = _count([(key, seconds) for key, seconds, _limit, _bucket in buckets])
-    for (_key, seconds, count, bucket), counted in zip(buckets, counts, strict=True):
-        if counted > count:
-            _uncount(keys)
-            retry_after = max(1, int((bucket + 1) * seconds - now))
-            return [], Exceeded(count=count, seconds=seconds, retry_after=retry_after)
-    return keys, None
+    logs = [
+        (f"ratelimit:{scope}:{identity}", limits) for scope, identity, limits in checks if identity
+    ]
+    if not logs:
+        return [], None, None
+    action = f"{now!r}:{secrets.token_hex(4)}"
+    refused = _log(logs, now=now, action=action)
+    if refused is not None:
+        log_number, limit_number, seconds_left = refused
+        count, seconds = logs[log_number][1][limit_number]
+        exceeded = Exceeded(
+            count=count, seconds=seconds, retry_after=max(1, math.ceil(seconds_left))
+        )
+        return [], None, exceeded
+    return [key for key, _limits in logs], action, None

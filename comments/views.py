@@ -32,7 +32,7 @@ def wants_json(request):
     return "application/json" in request.META.get("HTTP_ACCEPT", "")
 
 
-def refuse(request, *, article, message, status):
+def refuse(request, *, article, message, status, retry_after=None):
     """A refusal the reader can read: JSON for scripts, a page for forms."""
     if wants_json(request):
         response = JsonResponse({"error": message}, status=status)
@@ -43,8 +43,8 @@ def refuse(request, *, article, message, status):
             {"article": article, "message": message},
             status=status,
         )
-    if status == 429:
-        response["Retry-After"] = str(settings.REACTION_RATE_WINDOW)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -62,9 +62,10 @@ def reaction_problem(request):
     return None
 
 
-def within_reaction_limits(request, reader_id):
+def reaction_limit_exceeded(request, reader_id):
+    """None, or the reader's or the address's limit on toggles, reached (nothing counted)."""
     window = settings.REACTION_RATE_WINDOW
-    exceeded = ratelimit.hit_each(
+    return ratelimit.hit_each(
         [
             ("reaction-reader", reader_id, [(settings.REACTION_RATE_LIMIT_PER_READER, window)]),
             (
@@ -74,7 +75,6 @@ def within_reaction_limits(request, reader_id):
             ),
         ]
     )
-    return exceeded is None
 
 
 @dataclass(frozen=True)
@@ -141,10 +141,17 @@ def reactions(request, slug):
     new_reader = reader_id is None
     if new_reader:
         reader_id = new_reader_id()
-    if not within_reaction_limits(request, reader_id):
+    exceeded = reaction_limit_exceeded(request, reader_id)
+    if exceeded:
         article = get_object_or_404(Article.objects.published(), slug=slug)
         message = "Too many reactions at once: please wait a minute and try again."
-        return refuse(request, article=article, message=message, status=429)
+        return refuse(
+            request,
+            article=article,
+            message=message,
+            status=429,
+            retry_after=exceeded.retry_after,
+        )
     state = services.toggle_reaction(
         article=article, reader_id=reader_id, emoji=request.POST["emoji"]
     )

@@ -1,5 +1,5 @@
-"""Django's RedisCache, made cheaper per call, plus counters in one round trip, and a
-site that carries on when Redis cannot be reached.
+"""Django's RedisCache, made cheaper per call, plus rate-limit logs checked and written in
+one round trip, and a site that carries on when Redis cannot be reached.
 
 Django's client builds a new redis.Redis object for every cache call, which costs more
 than the call itself on a page served from the cache; here each process keeps one per
@@ -16,6 +16,7 @@ locally (a page generation bumped by a moderation) leaves a stale page in Redis.
 
 import hashlib
 import logging
+import threading
 import time
 from functools import partial
 
@@ -31,17 +32,68 @@ UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 # Sent when a process that carried on without Redis reaches it again.
 cache_reconnected = Signal()
 
-INCR_COUNTERS = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call("INCR", key)
-  if counts[i] == 1 then
-    redis.call("EXPIRE", key, ARGV[i])
+# Rate limits: a log of each identity's recent actions (a sorted set of their times), so
+# that "at most N in W seconds" holds for any W seconds, not per clock window. KEYS: one
+# log per identity; ARGV: now, the action's name, then for each key the number of its
+# limits and, for each, the actions allowed and the window in seconds. Either records the
+# action in every log and returns nil, or records nothing and returns the first limit
+# reached (key and limit numbers, from 1) and the seconds until it frees up.
+LOG_ACTION = """
+local now, action = tonumber(ARGV[1]), ARGV[2]
+local at, longest = 3, {}
+for k, key in ipairs(KEYS) do
+  longest[k] = 0
+  for l = 1, tonumber(ARGV[at]) do
+    local allowed, seconds = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+    at = at + 2
+    longest[k] = math.max(longest[k], seconds)
+    local since = "(" .. tostring(now - seconds)
+    local count = redis.call("ZCOUNT", key, since, "+inf")
+    if count >= allowed then
+      local frees = redis.call(
+        "ZRANGEBYSCORE", key, since, "+inf", "WITHSCORES", "LIMIT", count - allowed, 1
+      )
+      return {k, l, tostring(tonumber(frees[2]) + seconds - now)}
+    end
   end
+  at = at + 1
 end
-return counts
+for k, key in ipairs(KEYS) do
+  redis.call("ZREMRANGEBYSCORE", key, "-inf", now - longest[k])
+  redis.call("ZADD", key, now, action)
+  redis.call("EXPIRE", key, math.ceil(longest[k]))
+end
+return false
 """
-INCR_COUNTERS_SHA1 = hashlib.sha1(INCR_COUNTERS.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
+LOG_ACTION_SHA1 = hashlib.sha1(LOG_ACTION.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
+
+_local_logs_lock = threading.Lock()
+
+
+def log_action_in(cache, logs, *, now, action):
+    """As the LOG_ACTION script, in a cache of this process's own (the local-memory cache;
+    RedisCache's while Redis is away): (log number, limit number, seconds) from 0, or None.
+    `logs`: (key, [(actions allowed, window in seconds), ...])."""
+    with _local_logs_lock:
+        entries = [cache.get(key) or [] for key, _limits in logs]
+        for log_number, ((_key, limits), log) in enumerate(zip(logs, entries, strict=True)):
+            for limit_number, (allowed, seconds) in enumerate(limits):
+                recent = sorted(at for at, _name in log if at > now - seconds)
+                if len(recent) >= allowed:
+                    return log_number, limit_number, recent[len(recent) - allowed] + seconds - now
+        for (key, limits), log in zip(logs, entries, strict=True):
+            longest = max(seconds for _allowed, seconds in limits)
+            kept = [(at, name) for at, name in log if at > now - longest]
+            cache.set(key, [*kept, (now, action)], longest)
+    return None
+
+
+def remove_action_from(cache, keys, action):
+    with _local_logs_lock:
+        for key in keys:
+            log = cache.get(key)
+            if log:
+                cache.set(key, [entry for entry in log if entry[1] != action])
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -56,24 +108,30 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
-    def incr_counters(self, keys_and_timeouts):
-        """Add one to each counter, starting it with its timeout if missing: one round trip,
-        atomic (a Lua script, called by its digest; loaded again if Redis lost it)."""
+    def log_action(self, logs, *, now, action):
+        """The LOG_ACTION script: one round trip, atomic (called by its digest; loaded again
+        if Redis lost it). `logs`: (key, [(actions allowed, window in seconds), ...])."""
         client = self.get_client(write=True)
-        keys = [key for key, _timeout in keys_and_timeouts]
-        timeouts = [int(timeout) for _key, timeout in keys_and_timeouts]
-        arguments = (INCR_COUNTERS_SHA1, len(keys), *keys, *timeouts)
+        arguments = [LOG_ACTION_SHA1, len(logs), *(key for key, _limits in logs), repr(now), action]
+        for _key, limits in logs:
+            arguments.append(len(limits))
+            for allowed, seconds in limits:
+                arguments += [allowed, seconds]
         try:
-            return client.evalsha(*arguments)
+            refused = client.evalsha(*arguments)
         except redis.exceptions.NoScriptError:
-            client.script_load(INCR_COUNTERS)
-            return client.evalsha(*arguments)
+            client.script_load(LOG_ACTION)
+            refused = client.evalsha(*arguments)
+        if refused is None:
+            return None
+        log_number, limit_number, seconds = refused
+        return log_number - 1, limit_number - 1, float(seconds)
 
-    def decr_counters(self, keys):
+    def remove_action(self, keys, action):
         client = self.get_client(write=True)
         with client.pipeline(transaction=False) as pipe:
             for key in keys:
-                pipe.decr(key)
+                pipe.zrem(key, action)
             pipe.execute()
 
 
@@ -162,32 +220,21 @@ class RedisCache(django_redis.RedisCache):
         self._local.clear()
         return self._shared_or_local(super().clear, lambda: True)
 
-    def incr_counters(self, keys_and_timeouts):
-        """Count one for each (key, timeout in seconds); returns the new counts."""
+    def log_action(self, logs, *, now, action):
+        """Record `action` at `now` in each log unless one of its limits is reached: None,
+        or the first limit reached (log number, limit number, seconds until it frees up).
+        `logs`: (key, [(actions allowed, window in seconds), ...])."""
 
         def shared():
-            made = [(self.make_key(key), timeout) for key, timeout in keys_and_timeouts]
-            return self._cache.incr_counters(made)
-
-        return self._shared_or_local(shared, partial(self._local_incr, keys_and_timeouts))
-
-    def decr_counters(self, keys):
-        def local():
-            for key in keys:
-                if self._local.has_key(key):
-                    self._local.decr(key)
+            made = [(self.make_key(key), limits) for key, limits in logs]
+            return self._cache.log_action(made, now=now, action=action)
 
         return self._shared_or_local(
-            lambda: self._cache.decr_counters([self.make_key(key) for key in keys]), local
+            shared, partial(log_action_in, self._local, logs, now=now, action=action)
         )
 
-    def _local_incr(self, keys_and_timeouts):
-        counts = []
-        for key, timeout in keys_and_timeouts:
-            self._local.add(key, 0, timeout)
-            try:
-                counts.append(self._local.incr(key))
-            except ValueError:  # expired between add and incr
-                self._local.set(key, 1, timeout)
-                counts.append(1)
-        return counts
+    def remove_action(self, keys, action):
+        return self._shared_or_local(
+            lambda: self._cache.remove_action([self.make_key(key) for key in keys], action),
+            partial(remove_action_from, self._local, keys, action),
+        )

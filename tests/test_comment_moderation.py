@@ -353,6 +353,39 @@ def test_the_limit_lifts_when_the_window_has_passed(client, article):
         assert post_comment(client, article, body="Later").status_code == 303
 
 
+def test_five_comments_just_before_the_clock_turns_leave_no_room_just_after(client, article):
+    # The clock's ten minutes turn at 12:10: five comments at 12:09:50 still count at 12:10:05.
+    with time_machine.travel("2030-01-01 12:09:50", tick=False):
+        for n in range(5):
+            assert post_comment(client, article, body=f"Comment {n}").status_code == 303
+    with time_machine.travel("2030-01-01 12:10:05", tick=False):
+        response = post_comment(client, article, body="Right after the turn")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "585"  # at 12:19:50, ten minutes after the five
+    with time_machine.travel("2030-01-01 12:19:51", tick=False):
+        assert post_comment(client, article, body="Ten minutes later").status_code == 303
+    assert Comment.objects.count() == 6
+
+
+def test_at_most_five_comments_in_any_ten_minutes(client, article):
+    start = timezone.now()
+
+    def post_at(seconds, body):
+        with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+            return post_comment(client, article, body=body)
+
+    for n in range(5):  # one a minute
+        assert post_at(60 * n, f"Comment {n}").status_code == 303
+    refused = post_at(300, "A sixth within ten minutes of the first")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "300"  # when the first is ten minutes old
+    assert post_at(601, "The first is ten minutes old").status_code == 303
+    refused = post_at(602, "Again too soon")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "58"  # when the second is ten minutes old
+    assert Comment.objects.count() == 6
+
+
 def test_fifty_comments_a_day_at_most(client, db):
     article = make_article(publish_in=timedelta(days=-2))
     start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
