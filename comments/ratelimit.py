@@ -42,12 +42,12 @@ def _log(logs, *, now, action):
     return log_action_in(cache, logs, now=now, action=action)
 
 
-def _unlog(keys, action):
+def _unlog(logs, action):
     remove_action = getattr(cache, "remove_action", None)
     if remove_action is not None:
-        remove_action(keys, action)
+        remove_action(logs, action)
     else:
-        remove_action_from(cache, keys, action)
+        remove_action_from(cache, logs, action)
 
 
 def hit(*, scope, identities, limits):
@@ -62,7 +62,7 @@ def hit(*, scope, identities, limits):
 def hit_each(checks):
     """As hit(), for (scope, identity, limits) checks, counted together (one round trip to
     Redis): None, or the first limit exceeded, nothing counted."""
-    _keys, _action, exceeded = _hit_each(checks)
+    _logs, _action, exceeded = _hit_each(checks)
     return exceeded
 
 
@@ -71,21 +71,21 @@ def counted_unless_refused(*, scope, identities, limits):
     """As hit(), for an action that may still be turned away once counted: yields None, or
     the first limit exceeded (nothing counted); if the block raises (a refusal, an error),
     the count is taken back, so that only what was done counts."""
-    keys, action, exceeded = _hit_each([(scope, identity, limits) for identity in identities])
+    logs, action, exceeded = _hit_each([(scope, identity, limits) for identity in identities])
     if exceeded is not None:
         yield exceeded
         return
     try:
         yield None
     except BaseException:
-        if keys:
-            _unlog(keys, action)
+        if logs:
+            _unlog(logs, action)
         raise
 
 
 def _hit_each(checks):
-    """(the logs' keys, the action recorded in them, None), or ([], None, the first limit
-    exceeded)."""
+    """(the logs, the action recorded in them, None), or ([], None, the first limit
+    exceeded). A log: (its key, its limits)."""
     now = time.time()
     logs = [
         (f"ratelimit:{scope}:{identity}", limits) for scope, identity, limits in checks if identity
@@ -101,4 +101,4 @@ def _hit_each(checks):
             count=count, seconds=seconds, retry_after=max(1, math.ceil(seconds_left))
         )
         return [], None, exceeded
-    return [key for key, _limits in logs], action, None
+    return logs, action, None

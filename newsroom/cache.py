@@ -88,12 +88,14 @@ def log_action_in(cache, logs, *, now, action):
     return None
 
 
-def remove_action_from(cache, keys, action):
+def remove_action_from(cache, logs, action):
+    """As RedisCache.remove_action, in a cache of this process's own."""
     with _local_logs_lock:
-        for key in keys:
+        for key, limits in logs:
             log = cache.get(key)
             if log:
-                cache.set(key, [entry for entry in log if entry[1] != action])
+                longest = max(seconds for _allowed, seconds in limits)
+                cache.set(key, [entry for entry in log if entry[1] != action], longest)
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -233,8 +235,9 @@ class RedisCache(django_redis.RedisCache):
             shared, partial(log_action_in, self._local, logs, now=now, action=action)
         )
 
-    def remove_action(self, keys, action):
+    def remove_action(self, logs, action):
+        """Take `action` back out of each log (an action refused after it was counted)."""
         return self._shared_or_local(
-            lambda: self._cache.remove_action([self.make_key(key) for key in keys], action),
-            partial(remove_action_from, self._local, keys, action),
+            lambda: self._cache.remove_action([self.make_key(key) for key, _ in logs], action),
+            partial(remove_action_from, self._local, logs, action),
         )

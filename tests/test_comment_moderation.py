@@ -386,6 +386,18 @@ def test_at_most_five_comments_in_any_ten_minutes(client, article):
     assert Comment.objects.count() == 6
 
 
+def test_a_refused_comment_taken_back_leaves_the_others_counted(client, article):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for n in range(4):
+            assert post_comment(client, article, body=f"Comment {n}").status_code == 303
+        assert post_comment(client, article, body="Comment 3").status_code == 400  # twice
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        assert post_comment(client, article, body="The fifth").status_code == 303
+        assert post_comment(client, article, body="A sixth").status_code == 429
+    assert Comment.objects.count() == 5
+
+
 def test_fifty_comments_a_day_at_most(client, db):
     article = make_article(publish_in=timedelta(days=-2))
     start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
