@@ -49,6 +49,21 @@ def app_environment(static_root, **overrides):
     return server_environment(**{**settings, **overrides})
 
 
+@pytest.fixture
+def database_proxy():
+    """A proxy in front of PostgreSQL that the test can cut (stop) and restore (start)."""
+    proxy = TcpProxy(connection.settings_dict.get("PORT") or 5432)
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+def environment_behind(proxy, static_root, **overrides):
+    """The app's environment, reaching PostgreSQL through `proxy`."""
+    url = database_url(connection.settings_dict, port=proxy.port)
+    return app_environment(static_root, DATABASE_URL=url, **overrides)
+
+
 def run_clients(count, work):
     errors = []
 
@@ -178,45 +193,39 @@ def test_terminated_connections_give_503s_then_service_resumes(static_root, tmp_
     assert set(accepted) <= stored
 
 
-def test_a_closed_database_port_gives_503s_then_service_resumes(static_root, tmp_path):
+def test_a_closed_database_port_gives_503s_then_service_resumes(
+    static_root, tmp_path, database_proxy
+):
     article = make_article()
     path = article.get_absolute_url()
-    proxy = TcpProxy(connection.settings_dict.get("PORT") or 5432)
-    proxy.start()
-    env = app_environment(
-        static_root,
-        DATABASE_URL=database_url(connection.settings_dict, port=proxy.port),
-        CONN_MAX_AGE="600",
-    )
-    try:
-        with gunicorn(env=env, log_path=tmp_path / "gunicorn.log") as url:
-            reader = Reader(url)
-            assert reader.open_page(path)[0] == 200
-            assert get(f"{url}/healthz") == 200
+    proxy = database_proxy
+    env = environment_behind(proxy, static_root, CONN_MAX_AGE="600")
+    with gunicorn(env=env, log_path=tmp_path / "gunicorn.log") as url:
+        reader = Reader(url)
+        assert reader.open_page(path)[0] == 200
+        assert get(f"{url}/healthz") == 200
 
-            proxy.stop()
-            for page in ("/", "/sections/world/", "/search/?q=x", "/healthz"):
-                assert get(f"{url}{page}") == 503, page
-            # The article page was read before the cut: readers without a reader cookie
-            # may still be served it from the page cache for as long as it is valid.
-            assert get(f"{url}{path}") in (200, 503)
-            status, body = reader.request(
-                f"{path}comments/", {"name": "Ann", "body": "Posted while the database is away."}
-            )
-            assert status == 503
-            assert "try again" in body and "We’ll be right back" in body
-            status, data = reader.post_json(f"{path}reactions/", {"emoji": "joy"})
-            assert status == 503 and "try again" in data["error"]
-
-            proxy.start()
-            assert [get(f"{url}{path}") for _ in range(6)] == [200] * 6
-            assert get(f"{url}/healthz") == 200
-            status, data = reader.post_json(
-                f"{path}comments/", {"name": "Ann", "body": "Posted once it is back."}
-            )
-            assert status == 201
-    finally:
         proxy.stop()
+        for page in ("/", "/sections/world/", "/search/?q=x", "/healthz"):
+            assert get(f"{url}{page}") == 503, page
+        # The article page was read before the cut: readers without a reader cookie
+        # may still be served it from the page cache for as long as it is valid.
+        assert get(f"{url}{path}") in (200, 503)
+        status, body = reader.request(
+            f"{path}comments/", {"name": "Ann", "body": "Posted while the database is away."}
+        )
+        assert status == 503
+        assert "try again" in body and "We’ll be right back" in body
+        status, data = reader.post_json(f"{path}reactions/", {"emoji": "joy"})
+        assert status == 503 and "try again" in data["error"]
+
+        proxy.start()
+        assert [get(f"{url}{path}") for _ in range(6)] == [200] * 6
+        assert get(f"{url}/healthz") == 200
+        status, data = reader.post_json(
+            f"{path}comments/", {"name": "Ann", "body": "Posted once it is back."}
+        )
+        assert status == 201
     bodies = list(Comment.objects.filter(article=article).values_list("body", flat=True))
     assert bodies == ["Posted once it is back."]
 
@@ -228,43 +237,35 @@ def test_a_closed_database_port_gives_503s_then_service_resumes(static_root, tmp
 )
 @pytest.mark.parametrize("cut", ["terminated by PostgreSQL", "network cut"])
 def test_after_a_database_restart_the_first_reader_gets_no_error(
-    static_root, tmp_path, connections, cut
+    static_root, tmp_path, database_proxy, connections, cut
 ):
     """The connections an app server keeps die with a restart or a failover; the next
     request, hours later, must not be the one that finds out."""
     article = make_article()
     path = article.get_absolute_url()
-    proxy = TcpProxy(connection.settings_dict.get("PORT") or 5432)
-    proxy.start()
-    env = app_environment(
-        static_root,
-        DATABASE_URL=database_url(connection.settings_dict, port=proxy.port),
-        **connections,
-    )
-    try:
-        # One process, one thread: every request below is served on the same connections.
-        with gunicorn(env=env, workers=1, threads=1, log_path=tmp_path / "gunicorn.log") as url:
-            reader = Reader(url)
-            assert reader.open_page(path)[0] == 200
-            assert get(f"{url}/healthz") == 200
+    proxy = database_proxy
+    env = environment_behind(proxy, static_root, **connections)
+    # One process, one thread: every request below is served on the same connections.
+    with gunicorn(env=env, workers=1, threads=1, log_path=tmp_path / "gunicorn.log") as url:
+        reader = Reader(url)
+        assert reader.open_page(path)[0] == 200
+        assert get(f"{url}/healthz") == 200
 
-            if cut == "network cut":
-                proxy.stop()
-                proxy.start()
-            else:
-                assert terminate_app_connections() > 0
-            time.sleep(0.5)
+        if cut == "network cut":
+            proxy.stop()
+            proxy.start()
+        else:
+            assert terminate_app_connections() > 0
+        time.sleep(0.5)
 
-            status, data = reader.post_json(
-                f"{path}comments/", {"name": "Ann", "body": "Posted after the restart."}
-            )
-            assert status == 201, data
-            status, data = reader.post_json(f"{path}reactions/", {"emoji": "joy"})
-            assert status == 200, data
-            assert get(f"{url}/healthz") == 200
-            assert reader.open_page(path)[0] == 200
-    finally:
-        proxy.stop()
+        status, data = reader.post_json(
+            f"{path}comments/", {"name": "Ann", "body": "Posted after the restart."}
+        )
+        assert status == 201, data
+        status, data = reader.post_json(f"{path}reactions/", {"emoji": "joy"})
+        assert status == 200, data
+        assert get(f"{url}/healthz") == 200
+        assert reader.open_page(path)[0] == 200
     bodies = list(Comment.objects.filter(article=article).values_list("body", flat=True))
     assert bodies == ["Posted after the restart."]
     assert ReactionCount.objects.get(article=article, emoji="joy").count == 1
