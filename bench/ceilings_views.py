@@ -14,7 +14,6 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from comments import ratelimit
 from comments.clients import request_address_hash
 from comments.forms import CommentForm
 from comments.readers import reader_id_from_request
@@ -66,8 +65,24 @@ return redis.call('XADD', KEYS[3], '*', 'article', ARGV[3], 'reader', ARGV[4],
 """
 
 
-def redis_client():
-    return cache._cache.get_client(write=True)
+def run_script(script, *, keys, args):
+    """By its digest, as the project's own scripts (redis-py loads it again if needed)."""
+    client = cache._cache.get_client(write=True)
+    return client.register_script(script)(keys=keys, args=args)
+
+
+def queue_comment(request, *, article_id, reader_id, name, body):
+    """The COMMENT script: False if a rate limit is reached (nothing queued)."""
+    queued = run_script(
+        COMMENT,
+        keys=[
+            key("comment-reader", reader_id),
+            key("comment-address", request_address_hash(request)),
+            key("queue", "comments", article_id),
+        ],
+        args=[repr(time.time()), secrets.token_hex(4), article_id, reader_id, name, body],
+    )
+    return queued != -1
 
 
 def key(*parts):
@@ -91,20 +106,23 @@ def toggle_write_behind(request, slug):
     problem = reaction_problem(request)
     if problem or reader_id is None:
         return JsonResponse({"error": problem or "No reader cookie."}, status=400)
-    result = redis_client().eval(
+    result = run_script(
         TOGGLE,
-        5,
-        key("reaction-reader", reader_id),
-        key("reaction-address", request_address_hash(request)),
-        key("mine", article_id, reader_id),
-        key("counts", article_id),
-        key("queue", "reactions", article_id),
-        repr(time.time()),
-        request.POST["emoji"],
-        reader_id,
-        secrets.token_hex(4),
-        settings.REACTION_RATE_WINDOW,
-        settings.REACTION_RATE_LIMIT_PER_READER,
+        keys=[
+            key("reaction-reader", reader_id),
+            key("reaction-address", request_address_hash(request)),
+            key("mine", article_id, reader_id),
+            key("counts", article_id),
+            key("queue", "reactions", article_id),
+        ],
+        args=[
+            repr(time.time()),
+            request.POST["emoji"],
+            reader_id,
+            secrets.token_hex(4),
+            settings.REACTION_RATE_WINDOW,
+            settings.REACTION_RATE_LIMIT_PER_READER,
+        ],
     )
     if result == -1:
         return JsonResponse({"error": "Too many reactions at once."}, status=429)
@@ -116,25 +134,17 @@ def toggle_write_behind(request, slug):
 @require_POST
 def comment_write_behind(request, slug):
     """As comments.views.post_comment without JavaScript (the form, its checks, the rate
-    limits, the message, the 303), the database replaced by a queue in Redis."""
+    limits, the message, the 303), the database replaced by the COMMENT script."""
     article = _article_to_comment_on(slug)
     reader_id = reader_id_from_request(request)
     form = CommentForm(request.POST, article=article)
-    if not form.is_valid():
+    if reader_id is None or not form.is_valid():
         return JsonResponse({"error": form.errors.get_json_data()}, status=400)
-    exceeded = ratelimit.hit_each(
-        [
-            ("ceilings-comments", reader_id, settings.COMMENTS_RATE_LIMITS),
-            ("ceilings-comments", request_address_hash(request), settings.COMMENTS_RATE_LIMITS),
-        ]
-    )
-    if exceeded:
-        return JsonResponse({"error": "Too many comments."}, status=429)
     data = form.cleaned_data
-    redis_client().xadd(
-        key("queue", "comments", article.pk),
-        {"reader": reader_id, "name": data["name"], "body": data["body"]},
-    )
+    if not queue_comment(
+        request, article_id=article.pk, reader_id=reader_id, name=data["name"], body=data["body"]
+    ):
+        return JsonResponse({"error": "Too many comments."}, status=429)
     messages.success(request, COMMENT_PENDING_MESSAGE)
     return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
 
@@ -149,19 +159,6 @@ def comment_minimal(request, slug):
     body = request.POST.get("body", "").strip()
     if reader_id is None or not name or not body or len(name) > 80 or len(body) > 5000:
         return JsonResponse({"error": "Name and comment, please."}, status=400)
-    queued = redis_client().eval(
-        COMMENT,
-        3,
-        key("comment-reader", reader_id),
-        key("comment-address", request_address_hash(request)),
-        key("queue", "comments", article_id),
-        repr(time.time()),
-        secrets.token_hex(4),
-        article_id,
-        reader_id,
-        name,
-        body,
-    )
-    if queued == -1:
+    if not queue_comment(request, article_id=article_id, reader_id=reader_id, name=name, body=body):
         return JsonResponse({"error": "Too many comments."}, status=429)
     return HttpResponseSeeOther(f"/articles/{slug}/#comments")
