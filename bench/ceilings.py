@@ -13,11 +13,7 @@ the same writes queued in Redis instead of stored in PostgreSQL.
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
-import time
-from pathlib import Path
 
 import run
 
@@ -51,11 +47,13 @@ SCRIPT_COPIES = {
 }
 
 
-def copy_script(work, target):
-    text = (work / SCRIPT_COPIES[target.script]).read_text()
-    first_line, rest = text.split("\n", 1)
-    assert first_line.startswith("path = "), first_line
-    (work / target.script).write_text(f"path = {json.dumps(target.path)}\n{rest}")
+def copy_scripts(work):
+    for target in TARGETS:
+        if target.script in SCRIPT_COPIES:
+            text = (work / SCRIPT_COPIES[target.script]).read_text()
+            first_line, rest = text.split("\n", 1)
+            assert first_line.startswith("path = "), first_line
+            (work / target.script).write_text(f"path = {json.dumps(target.path)}\n{rest}")
 
 
 def main():
@@ -68,41 +66,8 @@ def main():
     if not os.environ.get("REDIS_URL") or not run.bench_database_url("small"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the ceilings are measured there.")
     run.TARGETS[:] = TARGETS
-    args.scale, args.only = "small", ""
-
-    work = Path(tempfile.mkdtemp(prefix="newsroom-ceilings-"))
-    port = run.free_port()
-    env = run.bench_environment(work, port, args.scale)
-    env["DJANGO_SETTINGS_MODULE"] = "bench.ceilings_site"
-    started = time.monotonic()
-    server = None
-    try:
-        run.prepare_database(env, args.scale, reuse=args.reuse_data)
-        run.run_manage(env, "collectstatic", "--no-input", "-v0")
-        run.run_python(env, "bench/prepare.py", "scripts", str(work))
-        for target in TARGETS:
-            if target.script in SCRIPT_COPIES:
-                copy_script(work, target)
-        server = run.start_server(env, port)
-        base = f"http://127.0.0.1:{port}"
-        load_before = os.getloadavg()
-        for target in TARGETS:
-            run.wrk(base, target, work, seconds=2, connections=args.connections)
-        for round_number in range(args.runs):
-            for target in TARGETS:
-                target.results.append(
-                    run.wrk(base, target, work, seconds=args.seconds, connections=args.connections)
-                )
-            print(f"round {round_number + 1}/{args.runs} done", file=sys.stderr)
-        queue_ms = run.time_moderation_queue(base)
-        peak_rss = run.workers_peak_rss(server.pid)
-        load_after = os.getloadavg()
-    finally:
-        if server is not None:
-            run.stop_server(server)
-        run.cleanup_cache(env)
-        shutil.rmtree(work, ignore_errors=True)
-    run.report(args, env, queue_ms, peak_rss, (load_before, load_after), time.monotonic() - started)
+    args.scale = "small"
+    run.measure(args, settings_module="bench.ceilings_site", after_scripts=copy_scripts)
 
 
 if __name__ == "__main__":

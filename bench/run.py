@@ -85,16 +85,25 @@ def main():
     TARGETS[1:] = [target for target in TARGETS[1:] if args.only in target.name]
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (Debian and Ubuntu), brew install wrk")
+    measure(args)
 
+
+def measure(args, *, settings_module=None, after_scripts=None):
+    """Load the data, serve the app, run TARGETS in interleaved rounds, print the table.
+    bench/ceilings.py passes its own settings, and copies scripts (after_scripts(work))."""
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     port = free_port()
     env = bench_environment(work, port, args.scale)
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
     started = time.monotonic()
     server = None
     try:
         prepare_database(env, args.scale, reuse=args.reuse_data)
         run_manage(env, "collectstatic", "--no-input", "-v0")
         run_python(env, "bench/prepare.py", "scripts", str(work))
+        if after_scripts:
+            after_scripts(work)
         server = start_server(env, port)
         base = f"http://127.0.0.1:{port}"
         check_targets(base)
