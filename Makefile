@@ -6,7 +6,7 @@ PORT ?= 8000
 
 SCALE ?= small
 
-.PHONY: run test lint format migrations-check install bench bench-queue bench-ceilings
+.PHONY: run test lint format migrations-check install bench bench-queue
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -55,10 +55,3 @@ bench-queue: install
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing. Install it: sudo apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)"; exit 1; }
 	$(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)
-
-# What the two writes would reach if queued in Redis instead of stored in PostgreSQL (a
-# measurement, not a feature): needs DATABASE_URL (PostgreSQL) and REDIS_URL. See
-# README.md, "The write targets and durability".
-bench-ceilings: install
-	@command -v wrk >/dev/null || { echo "wrk is missing. Install it: sudo apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)"; exit 1; }
-	$(BIN)/python bench/ceilings.py $(BENCH_ARGS)
