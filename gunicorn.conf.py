@@ -25,3 +25,19 @@ preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+
+# Trust in forwarded headers, set explicitly (gunicorn's defaults trust 127.0.0.1, so any
+# local proxy). gunicorn trusts no peer: it never takes the scheme from X-Forwarded-Proto,
+# X-Forwarded-Ssl or X-Forwarded-Protocol, nor SCRIPT_NAME or PATH_INFO from a header.
+# The app reads what it trusts itself: the client address from X-Forwarded-For
+# (NUM_PROXIES), the scheme from X-Forwarded-Proto (Django's SECURE_PROXY_SSL_HEADER, with
+# TRUST_X_FORWARDED_PROTO=on). A unix socket counts as trusted whatever this says, so the
+# two maps are emptied as well.
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
+forwarder_headers = ""
+# Any other request header with an underscore is dropped (never mapped onto the environ key
+# of its dashed twin). nginx drops them before they get here (deploy/nginx.conf).
+header_map = "drop"
+# gunicorn has no setting for its "Server: gunicorn" header; nginx replaces it with its
+# own ("nginx", without a version: server_tokens off).
