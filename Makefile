@@ -6,7 +6,7 @@ PORT ?= 8000
 
 SCALE ?= small
 
-.PHONY: run test lint format migrations-check install bench bench-queue
+.PHONY: run test lint format migrations-check install bench bench-queue serve
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -23,6 +23,14 @@ run: install
 	DEBUG=on $(BIN)/python manage.py seed_demo
 	@echo "To sign in to /admin/, create a first superuser: DEBUG=on $(BIN)/python manage.py createsuperuser"
 	DEBUG=on $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The site as production runs it, on this machine: static files collected, the database
+# migrated, gunicorn (gunicorn.conf.py, DEBUG off) behind nginx (deploy/nginx.conf), in the
+# foreground; Ctrl-C stops both. See docs/deploying.md.
+SERVE_PORT ?= 8080
+APP_PORT ?= 8001
+serve: install
+	$(BIN)/python deploy/serve.py --host $(HOST) --port $(SERVE_PORT) --app-port $(APP_PORT)
 
 test: install migrations-check
 	$(BIN)/pytest $(PYTEST_ARGS)
