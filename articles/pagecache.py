@@ -1,47 +1,51 @@
 """Pages rendered once and served many times, dropped the moment what they show changes.
 
 What is cached. An article page is split in two: the page without its reaction bar, as a
-reader without cookies sees it (the article, its comment list; per comment page and
-origin), kept in the shared cache (Redis); and the reaction bar with its counts, made by
-each process from the counter rows at most PAGE_CACHE_LOCAL_SECONDS ago. Per request,
-only the reader's own parts are added: the CSRF token in every form, and for a reader
-with a cookie their pressed buttons, read together with exact counts in one query. A
-reader whose comments await moderation, or who reported one, gets the page rendered for
-them. The front page and section pages are cached whole (the same for everyone).
+reader without cookies sees it (the article, its comment list; per comment page, reply
+form and origin), and the reaction bar with its counts. Both live in the cache that every
+process shares (Redis, or the cache on local disk without it). A reader without cookies
+gets the two joined: the same bytes for every such reader, which shared caches (nginx, a
+CDN) may keep (articles.views). A reader with a cookie gets the same page with their
+pressed buttons, read together with exact counts in one query; a reader whose comments
+await moderation, or who reported one, a signed-in user and a request with flash
+messages get the page rendered for them. The front page and section pages are cached
+whole (the same for everyone).
 
-Generations. Each shared part is stamped with the generations it was rendered from: a
-random token per article (its page: the article and its comments), one for the whole site
-(sections) and one for the article lists. They live in the shared cache beside the parts.
-A write that changes what a part shows replaces the token (a *bump*) when its transaction
-commits, so the part is never used again. A reader reads the generations before the
+Generations. Each page part is stamped with the generations it was rendered from: a
+random token per article (its page: the article and its comments), one per article for
+its reaction bar, one for the whole site (sections) and one for the article lists. They
+live in the cache beside the parts. A write that changes what a part shows replaces the
+token (a *bump*) when its transaction commits, so the part is never used again. A reader reads the generations before the
 database, in the same cache round trip as the parts: what it renders from the database
 is at least as new as the generation it stores it under, so a page rendered from a state
 older than a commit is never kept under the generation that commit made.
 
-Who bumps: model saves and deletes (articles/signals.py, comments/signals.py) and
-queryset updates (ArticleQuerySet.update, CommentQuerySet.update). A reaction toggle
-bumps nothing: it only makes this process make its bar again (reactions_changed).
+Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
+updates (ArticleQuerySet.update, CommentQuerySet.update), and reaction toggles and
+recounts (the bar's generation: comments/services.py).
 
-The local copy. Each process keeps what it last read from the shared cache, and uses it
-for PAGE_CACHE_LOCAL_SECONDS instead of asking again: a page served from it costs about
-what the framework's floor costs. A bump made by the process itself updates its copy at
-once; one made by another process or server reaches it within PAGE_CACHE_LOCAL_SECONDS.
+The local copy. Each process keeps what it last read from the cache, and uses it for
+PAGE_CACHE_LOCAL_SECONDS instead of asking again: a page served from it costs about what
+the framework's floor costs. A bump or toggle made by the process itself updates its copy
+at once; one made by another process or server reaches it within PAGE_CACHE_LOCAL_SECONDS.
 
 Staleness, as a reader sees it (the bound the tests check):
 - their own reactions, comments awaiting moderation and reports: none, on any server;
   so are the reaction counts shown to a reader with a cookie;
 - anything else on an article page: at most PAGE_CACHE_LOCAL_SECONDS (1 s) behind a
-  write made through the app (views, services, the admin, model saves, queryset updates),
-  and at once in the process that made it;
+  write made through the app (views, services, the admin, model saves, queryset updates,
+  management commands), and at once in the process that made it; behind a shared cache,
+  HTTP_SHARED_MAX_AGE + HTTP_STALE_WHILE_REVALIDATE (2 s) more: 3 s in all;
 - the front page and section pages: publications and edits as above; comment and
-  reaction counts at most LIST_CACHE_SECONDS (5 s) old;
+  reaction counts at most LIST_CACHE_SECONDS (5 s) old, plus the shared cache's 2 s;
 - whatever happens (a write made outside the app, in SQL; a process that died between a
   commit and its bump): no part older than PAGE_CACHE_SECONDS (60 s) is used, which also
   bounds how old the relative times of comments ("5 minutes ago") can be;
 - while Redis cannot be reached (newsroom/cache.py), each process keeps what it renders
   in its local copy only, used for PAGE_CACHE_LOCAL_SECONDS, so others' writes show
-  within that bound; back in touch with Redis, it bumps the site's generation first, so nothing
-  kept there before the outage, when its own bumps could not reach Redis, is used again.
+  within that bound; back in touch with Redis, it bumps the site's generation first, so
+  nothing kept there before the outage, when its own bumps could not reach Redis, is
+  used again.
 
 A new release never serves parts cached by the previous one: the cache keys carry a
 digest of the templates, the code and the static files' manifest.
@@ -51,11 +55,11 @@ import hashlib
 import secrets
 import threading
 import time
+from urllib.parse import urlencode
 from functools import cache as memoize
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
@@ -93,7 +97,12 @@ def release():
     base = settings.BASE_DIR
     paths = sorted(
         path
-        for pattern in ("templates/**/*.html", "articles/**/*.py", "comments/**/*.py")
+        for pattern in (
+            "templates/**/*.html",
+            "articles/**/*.py",
+            "comments/**/*.py",
+            "newsroom/**/*.py",
+        )
         for path in base.glob(pattern)
         if "migrations" not in path.parts
     )
@@ -108,23 +117,19 @@ def release():
 
 
 @memoize
-def placeholders():
-    """Markers rendered into the cached page where each reader's own parts go. They are
-    derived from SECRET_KEY, so no text a reader writes can contain them."""
+def reaction_bar_placeholder():
+    """The marker rendered into the cached page where the reaction bar goes. It is derived
+    from SECRET_KEY, so no text a reader writes can contain it."""
     mark = salted_hmac("newsroom.pagecache", "placeholders").hexdigest()[:32]
-    return {
-        "csrf_token": f"csrf{mark}",
-        "reaction_bar": mark_safe(f"<!--reaction-bar-{mark}-->"),  # noqa: S308 (ours, no input)
-    }
-
-
-@memoize
-def _etag_key():
-    return salted_hmac("newsroom.pagecache", "etag").digest()
+    return mark_safe(f"<!--reaction-bar-{mark}-->")  # noqa: S308 (ours, no input)
 
 
 def page_generation_key(slug):
     return f"gen:page:{_digest(slug)}"
+
+
+def bar_generation_key(slug):
+    return f"gen:bar:{_digest(slug)}"
 
 
 # The local copy --------------------------------------------------------------------------
@@ -179,14 +184,11 @@ def _size_of(value):
 
 
 local = LocalCopy()
-# The reaction bars this process made, each with the counts it was made from.
-bars_made_here = LocalCopy()
 
 
 def forget_local_copies():
-    """Drop what this process keeps (tests, after emptying the shared cache)."""
+    """Drop what this process keeps (tests, after emptying the cache)."""
     local.clear()
-    bars_made_here.clear()
 
 
 def _read(keys, *, local_ok):
@@ -288,15 +290,9 @@ def comments_changed(*slugs):
 
 
 def reactions_changed(slug):
-    """A reaction count of this article changed: this process makes its bar again (other
-    processes within PAGE_CACHE_LOCAL_SECONDS; readers with a cookie read their counts)."""
-
-    def forget():
-        bars_made_here.discard(f"bar:{slug}")
-
-    if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
-        forget()
-    transaction.on_commit(forget)
+    """A reaction count of this article changed: its bar is made again from the counts
+    (readers with a cookie read their counts at once)."""
+    _bump([bar_generation_key(slug)])
 
 
 def site_changed():
@@ -350,21 +346,30 @@ def _forget_origins(*, setting, **kwargs):
         _origins_seen.clear()
 
 
-def page_number(request, parameter="page"):
-    """The page asked for by ?page=, as an int, or None if it is not a plain number."""
-    if not request.META.get("QUERY_STRING"):
-        return 1
-    value = request.GET.get(parameter, "1")
-    if not value.isascii() or not value.isdigit() or len(value) > MAX_PAGE_DIGITS:
-        return None
-    return int(value)
+def canonical_query(request, *, allowed):
+    """The query parameters of this request that change the page, normalised
+    ({name: value}), and whether the request's query string is already written so.
+
+    `allowed`: the parameters the page knows, each a positive number (a page number
+    below 2 or a value that is not a plain number of at most MAX_PAGE_DIGITS digits is
+    dropped, as is every other parameter): a request that asks for the same page in
+    another way is sent to this one instead of making a page, or a cache entry, of its own.
+    """
+    query_string = request.META.get("QUERY_STRING", "")
+    if not query_string:
+        return {}, True
+    kept = {}
+    for name in allowed:
+        value = request.GET.get(name, "")
+        if value.isascii() and value.isdigit() and len(value) <= MAX_PAGE_DIGITS:
+            number = int(value)
+            if number >= (2 if name == "page" else 1):
+                kept[name] = number
+    return kept, query_string == urlencode(kept)
 
 
-def has_own_state(request):
-    """Whether the request carries what only its own rendering can show: a session (a
-    logged-in user, messages kept in the session) or flash messages."""
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
+def page_number(query):
+    return query.get("page", 1)
 
 
 def _etag(*parts):
@@ -374,50 +379,92 @@ def _etag(*parts):
 # Article pages ---------------------------------------------------------------------------
 
 
+def _bar_key(slug):
+    return f"page:{release()}:bar:{_digest(slug)}"
+
+
 @lru_cache(maxsize=1024)
-def _article_page_keys(slug, page_number, origin):
-    """The keys of an article page's generation and of its page part."""
-    page_key = f"page:{release()}:article:{_digest(slug, page_number, origin)}"
-    return page_generation_key(slug), page_key
+def _article_page_keys(slug, page_number, reply_to, origin):
+    """The keys of an article page's generation, of its page part and of its number of
+    comment pages."""
+    page_key = f"page:{release()}:article:{_digest(slug, page_number, reply_to, origin)}"
+    pages_key = f"page:{release()}:article-pages:{_digest(slug)}"
+    return page_generation_key(slug), page_key, pages_key
 
 
 class ArticlePageCache:
     """An article page's cached parts: the page without its reaction bar, as a reader
-    without cookies sees it (per comment page and origin; shared, exact), and the
-    reaction bar with its counts (made by each process, at most
-    PAGE_CACHE_LOCAL_SECONDS old: toggles need not tell every process)."""
+    without cookies sees it (per comment page, reply form and origin), and the reaction
+    bar with its counts. Both are exact: writes drop them when they commit."""
 
-    def __init__(self, *, slug, page_number, origin):
+    def __init__(self, *, slug, page_number, reply_to, origin):
         self.slug = slug
         self.page_number = page_number
-        self.page_generation_key, self.page_key = _article_page_keys(slug, page_number, origin)
-        self.bar_key = f"bar:{slug}"
+        self.page_generation_key, self.page_key, self.pages_key = _article_page_keys(
+            slug, page_number, reply_to, origin
+        )
+        self.bar_generation_key = bar_generation_key(slug)
+        self.bar_key = _bar_key(slug)
         self.page = None
         self.bar = None
 
-    def fetch(self, *, local_ok):
-        """The page part, kept if still current (one round trip to the shared cache, or
-        none when the local copy may be used and is fresh), and this process's bar."""
-        values = _read([SITE_KEY, self.page_generation_key, self.page_key], local_ok=local_ok)
+    def fetch(self):
+        """The page part and the bar, kept if still current: one round trip to the cache,
+        or none while this process's copy of them is fresh."""
+        keys = [
+            SITE_KEY,
+            self.page_generation_key,
+            self.bar_generation_key,
+            self.page_key,
+            self.bar_key,
+        ]
+        values = _read(keys, local_ok=True)
         self.page_generation = (
             _current(values, SITE_KEY),
             _current(values, self.page_generation_key),
         )
+        self.bar_generation = _current(values, self.bar_generation_key)
         page = values.get(self.page_key)
         if _fresh(page, self.page_generation, settings.PAGE_CACHE_SECONDS):
             self.page = page
-        bars = bars_made_here.get_many([self.bar_key], settings.PAGE_CACHE_LOCAL_SECONDS)
-        self.bar = bars.get(self.bar_key) if bars else None
+        bar = values.get(self.bar_key)
+        if _fresh(bar, self.bar_generation, settings.PAGE_CACHE_SECONDS):
+            self.bar = bar
         return self
 
     @property
     def complete(self):
         return self.page is not None and self.bar is not None
 
+    @property
+    def missing(self):
+        """Whether the page asked for is known not to exist (no such comment page, or no
+        comment to reply to there)."""
+        return self.page is not None and self.page.get("missing", False)
+
+    def known_page_count(self):
+        """How many comment pages the article has, if a current render said so."""
+        entry = _read([self.pages_key], local_ok=True).get(self.pages_key)
+        if _fresh(entry, self.page_generation, settings.PAGE_CACHE_SECONDS):
+            return entry["count"]
+        return None
+
+    def store_page_count(self, count):
+        entry = {"generation": self.page_generation, "rendered_at": time.time(), "count": count}
+        _write(self.pages_key, entry, settings.PAGE_CACHE_SECONDS)
+
+    def store_missing(self):
+        """Keep that the page asked for does not exist, until the article changes."""
+        self.page = {
+            "generation": self.page_generation,
+            "rendered_at": time.time(),
+            "missing": True,
+        }
+        _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
+
     def store_page(self, *, article_id, html):
-        """Keep the page rendered for a reader without cookies, with the placeholders."""
-        head, found, tail = html.partition(placeholders()["reaction_bar"])
-        csrf_placeholder = placeholders()["csrf_token"].encode()
+        """Keep the page rendered for a reader without cookies, with the placeholder."""
+        head, found, tail = html.partition(reaction_bar_placeholder())
         if not found:
             raise ValueError("The article page has no reaction bar placeholder.")
         now = time.time()
@@ -427,18 +474,19 @@ class ArticlePageCache:
             "last_modified": http_date(now),
             "digest": _digest(html),
             "article_id": article_id,
-            # Split where the CSRF token goes: a page with many forms (a report form on
-            # each comment) is put together by joins, with no search for the placeholder.
-            "head": head.encode().split(csrf_placeholder),
-            "tail": tail.encode().split(csrf_placeholder),
+            "head": head.encode(),
+            "tail": tail.encode(),
         }
         _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 
     def store_bar(self, *, counts, html, buttons):
         """Keep the counts, the bar as a reader without reactions sees it, and each button
         as it is in it and as it is pressed: {key: (html, pressed html)}."""
+        now = time.time()
         self.bar = {
+            "generation": self.bar_generation,
             "counts": counts,
+            "rendered_at": now,
             "digest": _digest(html),
             "html": html.encode(),
             "buttons": {
@@ -446,34 +494,36 @@ class ArticlePageCache:
                 for key, (button, pressed) in buttons.items()
             },
         }
-        bars_made_here.set_many({self.bar_key: self.bar})
+        _write(self.bar_key, self.bar, settings.PAGE_CACHE_SECONDS)
 
-    def etag(self, *, csrf_secret, reader_state=None):
-        """Changes with what the page shows and with the reader's CSRF cookie (the token in
-        its forms); for a reader with a cookie, with what is theirs (`reader_state`)."""
-        secret = hashlib.blake2b(csrf_secret.encode(), key=_etag_key(), digest_size=12)
-        return _etag(self.page["digest"], self.bar["digest"], secret.hexdigest(), reader_state)
+    def etag(self, *, reader_state=None):
+        """Changes with what the page shows; for a reader with a cookie, with what is
+        theirs (`reader_state`)."""
+        return _etag(self.page["digest"], self.bar["digest"], reader_state)
+
+    @property
+    def rendered_at(self):
+        """When the newer of the two parts was made, as a timestamp."""
+        return max(self.page["rendered_at"], self.bar["rendered_at"])
 
     @property
     def last_modified(self):
-        return self.page["last_modified"]
+        return http_date(self.rendered_at)
 
     @property
     def modified_at(self):
         """Last-Modified as a timestamp, for django.utils.cache.get_conditional_response."""
-        return int(self.page["rendered_at"])
+        return int(self.rendered_at)
 
-    def body(self, *, csrf_token, mine=()):
-        """The page for this request: its CSRF token in every form, and the buttons the
-        reader has pressed (`mine`) shown pressed."""
+    def body(self, *, mine=()):
+        """The page for this request: the buttons the reader has pressed (`mine`) shown
+        pressed."""
         bar = self.bar["html"]
         for key in mine:
             if key in self.bar["buttons"]:
                 button, pressed = self.bar["buttons"][key]
                 bar = bar.replace(button, pressed, 1)
-        token = csrf_token.encode()
-        bar = bar.replace(placeholders()["csrf_token"].encode(), token)
-        return b"".join((token.join(self.page["head"]), bar, token.join(self.page["tail"])))
+        return b"".join((self.page["head"], bar, self.page["tail"]))
 
 
 def published_article(slug, *, lookup):

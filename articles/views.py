@@ -1,7 +1,10 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -18,7 +21,6 @@ from comments.reactions import bar_items, reaction_bar
 from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
 from comments.services import reaction_counts
 from comments.threads import comment_list
-from newsroom import csrf
 from newsroom.site import absolute_url
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
@@ -38,16 +40,22 @@ class ArticleListMixin:
     # The first article of the first page is shown as the lead.
     show_lead = True
     # Each page is rendered once and kept in the cache (articles.pagecache): it is the
-    # same for every reader. Publications and edits show at once, counts within
-    # LIST_CACHE_SECONDS; a CDN may keep it as long.
+    # same for every reader without flash messages or a session. Publications and edits
+    # show at once, counts within LIST_CACHE_SECONDS; public: shared caches may keep it.
     cached = True
 
     def get(self, request, *args, **kwargs):
-        number = pagecache.page_number(request)
-        if not self.cached or number is None:
+        if not self.cached:
             return super().get(request, *args, **kwargs)
+        query, canonical = pagecache.canonical_query(request, allowed=["page"])
+        if not canonical:
+            return canonical_redirect(request, query)
+        if shows_own_state(request):
+            return private(super().get(request, *args, **kwargs))
         cached = pagecache.ListPageCache(
-            path=request.path, page_number=number, origin=pagecache.origin(request)
+            path=request.path,
+            page_number=pagecache.page_number(query),
+            origin=pagecache.origin(request),
         ).fetch()
         if cached.entry is None:
             response = super().get(request, *args, **kwargs)
@@ -61,10 +69,7 @@ class ArticleListMixin:
         )
         response["ETag"] = cached.etag
         response["Last-Modified"] = cached.last_modified
-        response.headers["Cache-Control"] = (
-            f"public, max-age=0, s-maxage={settings.LIST_CACHE_SECONDS}"
-        )
-        return response
+        return public(response)
 
     def get_queryset(self):
         return (
@@ -138,42 +143,77 @@ class SearchView(ArticleListMixin, ListView):
         )
 
 
+ARTICLE_PARAMETERS = ("page", "reply_to")
+
+
 def _published_article(slug):
     return get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
 
 
-def _private(response):
-    """The article page carries a CSRF token tied to the reader's cookie, and what is theirs:
-    browsers may keep it and ask again (ETag), shared caches never."""
-    response.headers["Cache-Control"] = "private, no-cache"
-    if response.has_header("Vary"):
-        patch_vary_headers(response, ["Cookie"])
-    else:
-        response.headers["Vary"] = "Cookie"
+def public(response):
+    """The same for every reader without cookies: shared caches may keep it for
+    HTTP_SHARED_MAX_AGE seconds (then serve it stale while they ask again, or while the
+    site fails); browsers ask again each time (ETag, Last-Modified)."""
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={settings.HTTP_SHARED_MAX_AGE}, "
+        f"stale-while-revalidate={settings.HTTP_STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={settings.HTTP_STALE_IF_ERROR}"
+    )
+    patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def private(response):
+    """One reader's page (what is theirs, a signed-in user's CSRF token): browsers may
+    keep it and ask again (ETag), shared caches never."""
+    response.headers["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def shows_own_state(request):
+    """Whether the page must be rendered for this request alone: a signed-in user, or
+    flash messages waiting for the reader. A made-up session or messages cookie does not
+    count: such a request gets the page every reader without cookies gets."""
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies and request.user.is_authenticated:
+        return True
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return len(get_messages(request)) > 0
+    return False
+
+
+def canonical_redirect(request, query):
+    """A permanent redirect to this page written as the site writes it."""
+    url = request.path + (f"?{urlencode(query)}" if query else "")
+    return public(HttpResponsePermanentRedirect(url))
 
 
 @require_safe
 def article_detail(request, slug):
     """The article page. Its parts that are the same for every reader come from the cache
-    (articles.pagecache); only the reader's own parts are made for each request: the CSRF
-    token, and for a reader with a cookie their pressed buttons and the counts, read in one
-    query. A request with a session, flash messages, a ?reply_to= or an odd ?page=, and a
-    reader with comments awaiting moderation or reports, get the page rendered for them."""
-    number = pagecache.page_number(request)
-    asks_reply_form = request.META.get("QUERY_STRING") and "reply_to" in request.GET
-    if number is None or asks_reply_form or pagecache.has_own_state(request):
+    (articles.pagecache); a reader without cookies gets them as they are, public. For a
+    reader with a cookie, only their pressed buttons and the counts are read, in one
+    query. A signed-in user, flash messages, and a reader with comments awaiting
+    moderation or reports, get the page rendered for them. A query string that does not
+    change the page is sent to the page it means."""
+    query, canonical = pagecache.canonical_query(request, allowed=ARTICLE_PARAMETERS)
+    if not canonical:
+        return canonical_redirect(request, query)
+    if shows_own_state(request):
         return render_article(request, _published_article(slug))
+    number = pagecache.page_number(query)
     cached = pagecache.ArticlePageCache(
-        slug=slug, page_number=number, origin=pagecache.origin(request)
-    ).fetch(local_ok=True)
+        slug=slug,
+        page_number=number,
+        reply_to=query.get("reply_to"),
+        origin=pagecache.origin(request),
+    ).fetch()
+    if cached.missing:
+        raise Http404("No such page of comments.")
     reader_id = reader_id_from_cookie(request)
-    csrf_secret = request.META.get("CSRF_COOKIE")
-    if reader_id is None and cached.complete and csrf_secret:
-        etag = cached.etag(csrf_secret=csrf_secret)
-        not_modified = _not_modified(request, etag=etag, modified_at=cached.modified_at)
-        if not_modified is not None:
-            return not_modified
+    if reader_id is None and cached.complete:
+        return _shared_page(request, cached)
 
     article = None if cached.page else _published_article(slug)
     article_id = article.pk if article else cached.page["article_id"]
@@ -190,28 +230,43 @@ def article_detail(request, slug):
     elif cached.bar is None:
         _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
     if cached.page is None:
-        html, comments = _render_page_for_cache(request, article, page_number=number)
-        if comments.page.number != number:
-            # No such comment page: the reader gets the nearest one, not kept.
-            return render_article(request, article, mine=mine)
-        cached.store_page(article_id=article_id, html=html)
+        known_pages = cached.known_page_count()
+        if known_pages is not None and number > known_pages:
+            cached.store_missing()
+            raise Http404("No such page of comments.")
+        context = article_page_context(request, article, reader_id=None, page_number=number)
+        comments = context["comments"]
+        cached.store_page_count(comments.page.paginator.num_pages)
+        if comments.page.number != number or query.get("reply_to") != getattr(
+            context["reply_to"], "pk", None
+        ):
+            # No such comment page, or no comment to reply to on it.
+            cached.store_missing()
+            raise Http404("No such page of comments.")
+        cached.store_page(article_id=article_id, html=_render_page_for_cache(request, context))
 
-    token = csrf.get_token(request)
-    etag = cached.etag(
-        csrf_secret=request.META["CSRF_COOKIE"],
-        reader_state=(reader_id, sorted(mine)) if reader_id else None,
-    )
-    if reader_id and csrf_secret:
-        # By ETag only: what is theirs can change while the page's time does not.
-        not_modified = _not_modified(request, etag=etag, modified_at=None)
-        if not_modified is not None:
-            return not_modified
-    response = HttpResponse(cached.body(csrf_token=token, mine=mine))
+    if reader_id is None:
+        return _shared_page(request, cached)
+    etag = cached.etag(reader_state=(reader_id, sorted(mine)))
+    # By ETag only: what is theirs can change while the page's time does not.
+    not_modified = _not_modified(request, etag=etag, modified_at=None)
+    if not_modified is not None:
+        return private(not_modified)
+    response = HttpResponse(cached.body(mine=mine))
     response["ETag"] = etag
     response["Last-Modified"] = cached.last_modified
-    _private(response)
-    csrf.set_cookie(request, response)
-    return response
+    return private(response)
+
+
+def _shared_page(request, cached):
+    """The page every reader without cookies gets, or a 304 if they have it already."""
+    etag = cached.etag()
+    response = _not_modified(request, etag=etag, modified_at=cached.modified_at)
+    if response is None:
+        response = HttpResponse(cached.body())
+        response["Last-Modified"] = cached.last_modified
+    response["ETag"] = etag
+    return public(response)
 
 
 def _not_modified(request, *, etag, modified_at):
@@ -219,24 +274,15 @@ def _not_modified(request, *, etag, modified_at):
     meta = request.META
     if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:
         return None
-    response = get_conditional_response(request, etag=etag, last_modified=modified_at)
-    if response is None:
-        return None
-    response["ETag"] = etag
-    return _private(response)
+    return get_conditional_response(request, etag=etag, last_modified=modified_at)
 
 
 def _store_reaction_bar(cached, *, slug, counts):
-    """Keep the bar as the cache does (the CSRF token as a placeholder), with each button
-    unpressed and pressed: a reader's own bar is made by swapping buttons."""
+    """Keep the bar as a reader without reactions sees it, with each button unpressed and
+    pressed: a reader's own bar is made by swapping buttons."""
     items = bar_items(counts=counts, mine=())
     html = render_to_string(
-        REACTION_BAR_TEMPLATE,
-        {
-            "article": {"slug": slug},
-            "reactions": items,
-            "csrf_token": pagecache.placeholders()["csrf_token"],
-        },
+        REACTION_BAR_TEMPLATE, {"article": {"slug": slug}, "reactions": items}
     )
     buttons = {
         item["key"]: (
@@ -248,16 +294,15 @@ def _store_reaction_bar(cached, *, slug, counts):
     cached.store_bar(counts=counts, html=html, buttons=buttons)
 
 
-def _render_page_for_cache(request, article, *, page_number):
-    """The page as a reader without cookies sees it, with placeholders for the CSRF token
-    and the reaction bar; and its comment list."""
-    context = article_page_context(request, article, reader_id=None, page_number=page_number)
+def _render_page_for_cache(request, context):
+    """The page as a reader without cookies sees it, with a placeholder for the reaction
+    bar: rendered without the request's user and messages, which are never kept."""
     context.update(
-        csrf_token=pagecache.placeholders()["csrf_token"],
-        reaction_bar_placeholder=pagecache.placeholders()["reaction_bar"],
+        reaction_bar_placeholder=pagecache.reaction_bar_placeholder(),
         messages=(),
+        user=AnonymousUser(),
     )
-    return render_to_string(ARTICLE_TEMPLATE, context, request=request), context["comments"]
+    return render_to_string(ARTICLE_TEMPLATE, context, request=request)
 
 
 def _reply_target(request, *, article, comments):
@@ -297,7 +342,7 @@ def render_article(
     context["reactions"] = reaction_bar(article=article, reader_id=reader_id, mine=mine)
     context["preview"] = preview
     html = render_to_string(ARTICLE_TEMPLATE, context, request=request)
-    return _private(HttpResponse(html, status=status))
+    return private(HttpResponse(html, status=status))
 
 
 def article_page_context(

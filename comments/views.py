@@ -20,6 +20,7 @@ from comments.reactions import as_json as reactions_json
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
 from comments.threads import thread_page
+from newsroom.crossorigin import cross_origin_protected
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -126,6 +127,7 @@ def _shown(article):
 
 
 @never_cache
+@cross_origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
 def reactions(request, slug):
     """GET: the bar's counts and the reader's own reactions, as JSON. POST: toggle one."""
@@ -201,6 +203,7 @@ def _refused(request, *, article, refusal, form=None):
     return response
 
 
+@cross_origin_protected
 @require_POST
 def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
@@ -265,6 +268,7 @@ def post_comment(request, slug):
     return response
 
 
+@cross_origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
 def flag(request, pk):
     """A reader reports a comment, once; enough reports send it back to the queue. GET: the

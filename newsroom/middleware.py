@@ -93,8 +93,8 @@ SHARED_ONLY = ("public", "s-maxage")
 
 class SharedCachePolicyMiddleware:
     """A response that sets a cookie is one reader's: no shared cache (CDN, reverse proxy)
-    may keep it, whatever the view said. Django re-sends the CSRF cookie with every page
-    that holds a form, so such pages are all private."""
+    may keep it, whatever the view said (a reader's first reaction sets their cookie; a
+    signed-in user's page, Django's CSRF cookie)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
