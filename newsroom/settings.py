@@ -217,9 +217,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Our scripts read the token from the form, never from the cookie.
+# Django's token check is for the admin and signed-in users; the reader endpoints are
+# checked by the browser's Sec-Fetch-Site and Origin headers (newsroom/crossorigin.py).
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "newsroom.views.forbidden"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -262,18 +264,23 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=9
 # used at all (relative comment times, and writes made outside the app).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # The front page and section pages: their comment and reaction counts may be this old;
-# publications and edits show at once. Also the s-maxage a CDN may keep them for.
+# publications and edits show at once.
 LIST_CACHE_SECONDS = env.int("LIST_CACHE_SECONDS", default=5)
-# A request without a reader cookie may be served from what this process read from Redis
-# up to this long ago (0: never): others' writes reach it that much later.
+# A request without a reader cookie may be served from what this process read from the
+# cache up to this long ago (0: never): others' writes reach it that much later.
 PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
+# Pages for readers without cookies are public: a shared cache (nginx, a CDN) may keep
+# them this long (s-maxage), then serve them stale while it asks again for this long
+# more (stale-while-revalidate), and for this long while the site fails (stale-if-error).
+# With PAGE_CACHE_LOCAL_SECONDS, what bounds how old a page a reader gets can be
+# (docs/architecture.md, "Staleness").
+HTTP_SHARED_MAX_AGE = env.int("HTTP_SHARED_MAX_AGE", default=1)
+HTTP_STALE_WHILE_REVALIDATE = env.int("HTTP_STALE_WHILE_REVALIDATE", default=1)
+HTTP_STALE_IF_ERROR = env.int("HTTP_STALE_IF_ERROR", default=300)
 # Generations are bumped when a write commits; tests, whose transactions never commit,
 # also bump them at once.
 PAGE_CACHE_BUMP_BEFORE_COMMIT = False
-# /bench/floor: a fixed short answer through the whole middleware, for `make bench`.
-# Never on in production.
-BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 READER_COOKIE_NAME = "reader"
 READER_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
@@ -307,3 +314,7 @@ COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 ADDRESS_HASH_KEY = env.str("ADDRESS_HASH_KEY", default="") or SECRET_KEY
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# The sitemap and the feeds are kept whole this long (articles/publiccache.py), by the app
+# and any shared cache together: publications and edits show in them within it.
+SITEMAP_CACHE_SECONDS = env.int("SITEMAP_CACHE_SECONDS", default=300)
+FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=60)

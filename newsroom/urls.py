@@ -9,8 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("bench/floor", views.bench_floor, name="bench_floor"),
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "newsroom.views.forbidden"
 handler500 = "newsroom.views.server_error"

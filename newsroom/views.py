@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -37,6 +38,16 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+def forbidden(request, exception=None, reason=""):
+    """The 403 page: a refused cross-site post (CSRF_FAILURE_VIEW) or a refused request."""
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"error": reason or "This request was not accepted."}, status=403)
+    else:
+        response = render(request, "403.html", {"reason": reason}, status=403)
+    add_never_cache_headers(response)
+    return response
+
+
 def server_error(request):
     """The 500 page: no database, no context processors; the request id for the operator."""
     body = render_to_string("500.html", {"request_id": getattr(request, "id", "")})
@@ -47,12 +58,3 @@ def server_error(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (the admin's)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
-
-
-@require_safe
-def bench_floor(request):
-    """The benchmark's floor: a fixed short answer through the same middleware as every
-    page, touching neither the database nor the cache. Off unless BENCH_FLOOR is set."""
-    if not settings.BENCH_FLOOR:
-        raise Http404("Not enabled.")
-    return HttpResponse(b"floor\n", content_type="text/plain")
