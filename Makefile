@@ -59,7 +59,9 @@ bench-queue: install
 
 # Serve the app as production does and load it with wrk: `make bench`, `make bench SCALE=large`.
 # PostgreSQL when DATABASE_URL is set (the bench uses a scratch database beside it), Redis
-# when REDIS_URL is set. See README.md, "Performance".
+# when REDIS_URL is set; nginx (deploy/nginx.conf) in front for the nginx targets. See
+# docs/performance.md.
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing. Install it: sudo apt-get install wrk (Debian, Ubuntu), brew install wrk (macOS)"; exit 1; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is missing. Install it: sudo apt-get install nginx-light (Debian, Ubuntu)"; exit 1; }
 	$(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)

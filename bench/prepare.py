@@ -7,7 +7,8 @@ Readers: each request of the toggle and comment targets comes from its own reade
 signed reader cookie) and its own client address (X-Forwarded-For, which the app trusts
 with NUM_PROXIES=1, as behind one reverse proxy), cycling through enough of them that no
 reader and no address passes the rate limits (60 toggles a minute; 5 comments in 10
-minutes). They all share one CSRF cookie and token.
+minutes). Their posts say they come from the site's own pages (`Sec-Fetch-Site:
+same-origin`), as a browser's do: the reader endpoints check that, not a token.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
@@ -26,10 +27,9 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core import signing  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from articles.models import Article  # noqa: E402
@@ -148,34 +148,33 @@ def lua_string(value):
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def reader_cookie(reader):
+    """The reader cookie as the site sets it: `reader` signed with the reader salt."""
+    response = HttpResponse()
+    response.set_signed_cookie(settings.READER_COOKIE_NAME, reader, salt=READER_COOKIE_SALT)
+    return f"{settings.READER_COOKIE_NAME}={response.cookies[settings.READER_COOKIE_NAME].value}"
+
+
 def scripts(directory):
-    """bench/*.lua with their data in front: readers (cookie, address), the CSRF token."""
+    """bench/*.lua with their data in front: the path, the reaction keys, and the readers
+    ({cookie, address}) of the scripts that post or read as readers."""
     directory = Path(directory)
-    salt = signing._cookie_signer_salt(settings.READER_COOKIE_NAME, READER_COOKIE_SALT)
-    signer = signing.get_cookie_signer(salt=salt)
-    secret = _get_new_csrf_string()
-    token = _mask_cipher_secret(secret)
-    keys = reaction_keys()
-    kinds = {
-        "reader_page": ("reacted", REACTED_READERS, f"/articles/{SEED_SLUG}/"),
-        "toggle": ("toggler", TOGGLE_READERS, f"/articles/{TOGGLES_SLUG}/reactions/"),
-        "comment": ("commenter-bench", COMMENT_READERS, f"/articles/{COMMENTS_SLUG}/comments/"),
-    }
     run = os.urandom(4).hex()  # new readers for each `make bench`: fresh rate limits
-    for name, (kind, count, path) in kinds.items():
-        if kind != "reacted":
-            kind = f"{kind}-{run}"
-        lines = [
-            f"path = {lua_string(path)}",
-            f"token = {lua_string(token)}",
-            "keys = {" + ", ".join(lua_string(key) for key in keys) + "}",
-            "readers = {",
-        ]
+    kinds = {
+        "reader_page": (f"/articles/{SEED_SLUG}/", "reacted", REACTED_READERS),
+        "toggle": (f"/articles/{TOGGLES_SLUG}/reactions/", f"toggler-{run}", TOGGLE_READERS),
+        "comment": (
+            f"/articles/{COMMENTS_SLUG}/comments/",
+            f"commenter-bench-{run}",
+            COMMENT_READERS,
+        ),
+        "write": ("/bench/durable-write", "", 0),
+    }
+    keys = "{" + ", ".join(lua_string(key) for key in reaction_keys()) + "}"
+    for name, (path, kind, count) in kinds.items():
+        lines = [f"path = {lua_string(path)}", f"keys = {keys}", "readers = {"]
         for n in range(count):
-            cookie = (
-                f"{settings.CSRF_COOKIE_NAME}={secret}; "
-                f"{settings.READER_COOKIE_NAME}={signer.sign(reader_id(kind, n))}"
-            )
+            cookie = reader_cookie(reader_id(kind, n))
             address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
             lines.append(f"  {{{lua_string(cookie)}, {lua_string(address)}}},")
         lines.append("}")

@@ -1,6 +1,6 @@
 -- The seed article for readers who have reacted: each request from the next reader,
--- with their reader cookie and the CSRF cookie a returning reader has.
--- Defined in front by bench/prepare.py: path, token, keys, readers ({cookie, address}).
+-- with the reader cookie a returning reader has.
+-- Defined in front by bench/prepare.py: path, keys, readers ({cookie, address}).
 
 local counter = 0
 local thread_count = 0

@@ -1,6 +1,7 @@
 -- Reaction toggles as the page's script sends them (JSON), each from the next of many
 -- readers, with its own client address (X-Forwarded-For), so no rate limit trips.
--- Defined in front by bench/prepare.py: path, token, keys, readers ({cookie, address}).
+-- Sent as the page's own script sends them: Sec-Fetch-Site: same-origin, no token.
+-- Defined in front by bench/prepare.py: path, keys, readers ({cookie, address}).
 
 local counter = 0
 local thread_count = 0
@@ -23,7 +24,7 @@ function request()
   return wrk.format("POST", path, {
     ["Cookie"] = reader[1],
     ["X-Forwarded-For"] = reader[2],
-    ["X-CSRFToken"] = token,
+    ["Sec-Fetch-Site"] = "same-origin",
     ["Accept"] = "application/json",
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }, "emoji=" .. key)
