@@ -11,8 +11,6 @@ urlpatterns = [
     *site.urlpatterns,
 ]
 
-# The site's error pages (None: Django's own).
-handler400 = getattr(site, "handler400", None)
-handler403 = getattr(site, "handler403", None)
-handler404 = getattr(site, "handler404", None)
-handler500 = getattr(site, "handler500", None)
+# The site's error pages.
+handler403 = site.handler403
+handler500 = site.handler500
