@@ -15,10 +15,11 @@ Generations. Each page part is stamped with the generations it was rendered from
 random token per article (its page: the article and its comments), one per article for
 its reaction bar, one for the whole site (sections) and one for the article lists. They
 live in the cache beside the parts. A write that changes what a part shows replaces the
-token (a *bump*) when its transaction commits, so the part is never used again. A reader reads the generations before the
-database, in the same cache round trip as the parts: what it renders from the database
-is at least as new as the generation it stores it under, so a page rendered from a state
-older than a commit is never kept under the generation that commit made.
+token (a *bump*) when its transaction commits, so the part is never used again. A reader
+reads the generations before the database, in the same cache round trip as the parts:
+what it renders from the database is at least as new as the generation it stores it
+under, so a page rendered from a state older than a commit is never kept under the
+generation that commit made.
 
 Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
 updates (ArticleQuerySet.update, CommentQuerySet.update), and reaction toggles and
@@ -55,9 +56,9 @@ import hashlib
 import secrets
 import threading
 import time
-from urllib.parse import urlencode
 from functools import cache as memoize
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -453,12 +454,14 @@ class ArticlePageCache:
         entry = {"generation": self.page_generation, "rendered_at": time.time(), "count": count}
         _write(self.pages_key, entry, settings.PAGE_CACHE_SECONDS)
 
-    def store_missing(self):
-        """Keep that the page asked for does not exist, until the article changes."""
+    def store_missing(self, *, redirect=None):
+        """Keep that the page asked for does not exist, until the article changes; and
+        where to send the reader instead, if anywhere."""
         self.page = {
             "generation": self.page_generation,
             "rendered_at": time.time(),
             "missing": True,
+            "redirect": redirect,
         }
         _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 

@@ -4,7 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -40,8 +45,8 @@ class ArticleListMixin:
     # The first article of the first page is shown as the lead.
     show_lead = True
     # Each page is rendered once and kept in the cache (articles.pagecache): it is the
-    # same for every reader without flash messages or a session. Publications and edits
-    # show at once, counts within LIST_CACHE_SECONDS; public: shared caches may keep it.
+    # same for every reader (flash messages wait for the article page). Publications and
+    # edits show at once, counts within LIST_CACHE_SECONDS; shared caches may keep it.
     cached = True
 
     def get(self, request, *args, **kwargs):
@@ -50,8 +55,6 @@ class ArticleListMixin:
         query, canonical = pagecache.canonical_query(request, allowed=["page"])
         if not canonical:
             return canonical_redirect(request, query)
-        if shows_own_state(request):
-            return private(super().get(request, *args, **kwargs))
         cached = pagecache.ListPageCache(
             path=request.path,
             page_number=pagecache.page_number(query),
@@ -210,7 +213,11 @@ def article_detail(request, slug):
         origin=pagecache.origin(request),
     ).fetch()
     if cached.missing:
-        raise Http404("No such page of comments.")
+        return _missing_page(cached)
+    if cached.page is None and number > 1:
+        known_pages = cached.known_page_count()
+        if known_pages is not None and number > known_pages:
+            raise Http404("No such page of comments.")
     reader_id = reader_id_from_cookie(request)
     if reader_id is None and cached.complete:
         return _shared_page(request, cached)
@@ -230,19 +237,16 @@ def article_detail(request, slug):
     elif cached.bar is None:
         _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
     if cached.page is None:
-        known_pages = cached.known_page_count()
-        if known_pages is not None and number > known_pages:
-            cached.store_missing()
-            raise Http404("No such page of comments.")
         context = article_page_context(request, article, reader_id=None, page_number=number)
         comments = context["comments"]
         cached.store_page_count(comments.page.paginator.num_pages)
-        if comments.page.number != number or query.get("reply_to") != getattr(
-            context["reply_to"], "pk", None
-        ):
-            # No such comment page, or no comment to reply to on it.
+        if comments.page.number != number:
             cached.store_missing()
-            raise Http404("No such page of comments.")
+            return _missing_page(cached)
+        if query.get("reply_to") != getattr(context["reply_to"], "pk", None):
+            # No comment to reply to: the page with the ordinary form.
+            cached.store_missing(redirect=request.path + _page_query(number))
+            return _missing_page(cached)
         cached.store_page(article_id=article_id, html=_render_page_for_cache(request, context))
 
     if reader_id is None:
@@ -256,6 +260,17 @@ def article_detail(request, slug):
     response["ETag"] = etag
     response["Last-Modified"] = cached.last_modified
     return private(response)
+
+
+def _page_query(number):
+    return f"?page={number}" if number > 1 else ""
+
+
+def _missing_page(cached):
+    """No such comment page (404), or no comment to reply to (to the page without it)."""
+    if cached.page["redirect"]:
+        return public(HttpResponseRedirect(cached.page["redirect"]))
+    raise Http404("No such page of comments.")
 
 
 def _shared_page(request, cached):
@@ -281,9 +296,7 @@ def _store_reaction_bar(cached, *, slug, counts):
     """Keep the bar as a reader without reactions sees it, with each button unpressed and
     pressed: a reader's own bar is made by swapping buttons."""
     items = bar_items(counts=counts, mine=())
-    html = render_to_string(
-        REACTION_BAR_TEMPLATE, {"article": {"slug": slug}, "reactions": items}
-    )
+    html = render_to_string(REACTION_BAR_TEMPLATE, {"article": {"slug": slug}, "reactions": items})
     buttons = {
         item["key"]: (
             render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": item}),

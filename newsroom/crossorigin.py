@@ -12,7 +12,9 @@ decision table of Go's net/http.CrossOriginProtection):
 | cross-site, same-site, … | anything else, or none          | 403    |
 | (absent)                 | the site's own, or trusted      | allow  |
 | (absent)                 | another, or "null"              | 403    |
-| (absent)                 | (absent)                        | allow: not a browser another site can drive |
+| (absent)                 | (absent)                        | allow  |
+
+A request with neither header is not from a browser that another site's page can drive.
 
 The site's own origin is SITE_URL when set, else the request's scheme and host (checked
 against ALLOWED_HOSTS); trusted origins are CSRF_TRUSTED_ORIGINS. Safe methods are

@@ -162,20 +162,25 @@ def test_the_comment_url_only_takes_post(client, article, method):
     assert response["Allow"] == "POST"
 
 
-def test_a_post_without_csrf_token_is_forbidden(article):
+def test_a_post_from_another_site_is_forbidden(article):
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(comments_url(article), {"name": "Ann", "body": "No token."})
+    response = browser.post(
+        comments_url(article),
+        {"name": "Ann", "body": "Forged."},
+        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     assert Comment.objects.count() == 0
 
 
-def test_a_post_with_the_pages_csrf_token_is_accepted(article):
+def test_a_post_from_the_pages_own_form_is_accepted_without_a_token(article):
     browser = Client(enforce_csrf_checks=True)
     page = html(browser.get(article.get_absolute_url()))
-    token = page.find("form", id="comment-form").find(attrs={"name": "csrfmiddlewaretoken"})
+    assert not page.find("form", id="comment-form").find(attrs={"name": "csrfmiddlewaretoken"})
     response = browser.post(
         comments_url(article),
-        {"name": "Ann", "body": "With a token.", **{token["name"]: token["value"]}},
+        {"name": "Ann", "body": "From the page."},
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
     )
     assert response.status_code == 303
     assert Comment.objects.count() == 1

@@ -96,10 +96,17 @@ def test_one_page_has_no_pagination(client, article):
     assert html(client.get("/")).find("nav", class_="pagination") is None
 
 
-@pytest.mark.parametrize("number", ["4", "0", "abc", "-1"])
-def test_a_page_that_does_not_exist_is_not_found(client, db, number):
+def test_a_page_past_the_last_is_not_found(client, db):
     make_articles(45)
-    assert client.get(f"/?page={number}").status_code == 404
+    assert client.get("/?page=4").status_code == 404
+
+
+@pytest.mark.parametrize("number", ["0", "abc", "-1", "1"])
+def test_a_page_number_that_is_not_one_leads_to_the_first_page(client, db, number):
+    make_articles(45)
+    response = client.get(f"/?page={number}")
+    assert response.status_code == 301
+    assert response["Location"] == "/"
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

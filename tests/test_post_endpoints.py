@@ -1,4 +1,4 @@
-"""Every POST endpoint: a CSRF token required, the wrong method refused, big bodies refused."""
+"""Every POST endpoint: forgery refused, the wrong method refused, big bodies refused."""
 
 import pytest
 from django.test import Client
@@ -29,11 +29,18 @@ def nothing_stored():
 
 
 @pytest.mark.parametrize("name", ["reaction", "comment", "flag", "admin login"])
-def test_a_post_without_csrf_token_is_forbidden(endpoints, name):
+def test_a_forged_cross_site_post_is_forbidden(endpoints, name):
     url, data = endpoints[name]
-    response = Client(enforce_csrf_checks=True).post(url, data)
+    forged = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    response = Client(enforce_csrf_checks=True).post(url, data, headers=forged)
     assert response.status_code == 403
     assert nothing_stored()
+
+
+def test_the_admin_refuses_a_post_without_its_csrf_token(endpoints):
+    url, data = endpoints["admin login"]
+    response = Client(enforce_csrf_checks=True).post(url, data)
+    assert response.status_code == 403
 
 
 @pytest.mark.parametrize("name", ["reaction", "comment", "flag"])

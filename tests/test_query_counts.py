@@ -53,9 +53,13 @@ def test_the_article_page(client, article, comments, reactions):
     first = queries(lambda: client.get(url))
     assert first <= 5  # the article, the counts, the comment totals, threads, replies
     assert queries(lambda: client.get(url)) == 0  # from the cache
-    # Another process: the page from the shared cache, the counts for its reaction bar.
+    # Another process: the page and its reaction bar from the cache they share.
     pagecache.forget_local_copies()
+    assert queries(lambda: client.get(url)) == 0
+    # After a reaction: the counts for the bar, once.
+    Client().post(f"{url}reactions/", {"emoji": "joy"})
     assert queries(lambda: client.get(url)) == 1
+    assert queries(lambda: client.get(url)) == 0
 
 
 @pytest.mark.parametrize(("comments", "reactions"), SIZES)
