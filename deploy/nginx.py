@@ -77,6 +77,10 @@ def render(template, context):
     for name, value in context.items():
         if UNSAFE.search(value):
             raise ValueError(f"{name}: {value!r} cannot go into nginx.conf as it is")
+    if context["access_log"] == "off":
+        template = re.sub(
+            r"(?m)^(\s*)access_log \{\{access_log\}\}.*$", r"\1access_log off;", template
+        )
     if not context["user"]:
         # No user directive: as a normal user nginx would only warn that it ignores it.
         template = re.sub(r"(?m)^user \{\{user\}\};\n", "", template)
