@@ -1,10 +1,22 @@
-"""RSS 2.0 and Atom feeds of the latest published articles."""
+"""RSS 2.0 and Atom feeds of the latest published articles.
+
+Each feed is rendered once and kept for FEED_CACHE_SECONDS (60 s) by
+articles.publiccache: a publication, an edit or an unpublication shows in it within that
+bound, through the app's cache and any shared cache in front of it together.
+
+A summary is HTML to a feed reader (RSS `description`, Atom `summary type="html"`): it
+carries the article's summary escaped, the same text the article page shows, so that an
+angle bracket in a standfirst is shown as one and never becomes markup.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.views.decorators.http import require_safe
 
+from articles import publiccache
 from articles.models import Article
 from newsroom.site import absolute_url
 
@@ -53,7 +65,8 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        # Plain text, as the page shows it; the reader parses this as HTML.
+        return escape(article.summary)
 
     def item_link(self, article):
         return article.url
@@ -82,3 +95,22 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
     def subtitle(self, request):
         return self.description
+
+
+def cached(feed):
+    """The view serving `feed`, rendered once per FEED_CACHE_SECONDS."""
+
+    @require_safe
+    def view(request):
+        return publiccache.cached_response(
+            request,
+            name=f"feed:{feed.feed_url_name}",
+            timeout=settings.FEED_CACHE_SECONDS,
+            render=lambda: feed(request),
+        )
+
+    return view
+
+
+rss = cached(LatestArticlesFeed())
+atom = cached(LatestArticlesAtomFeed())

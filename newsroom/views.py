@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from newsroom.site import absolute_url
@@ -24,8 +24,11 @@ def healthz(request):
 
 
 @require_safe
+@cache_control(public=True, max_age=0, s_maxage=60 * 60)
 def robots_txt(request):
-    """Crawl everything public; not the admin nor the search results; here is the map."""
+    """Crawl everything public; not the admin nor the search results; here is the map.
+    The same for everyone: a shared cache may keep it an hour (it changes only with a
+    release or SITE_URL)."""
     sitemap_url = absolute_url(request, reverse("articles:sitemap"))
     lines = [
         "User-agent: *",

@@ -5,11 +5,39 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.utils import timezone
+from django.utils.cache import get_max_age
 
 from articles.models import Article
-from tests.helpers import make_article, make_articles, make_section
+from tests.helpers import html, make_article, make_articles, make_section
+from tests.hostile_inputs import HOSTILE_INPUTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+FEEDS = ["/feed/", "/feed/atom/"]
+
+
+def summaries(client):
+    """Each feed's first summary, as a feed reader reads it: HTML, parsed."""
+    _, items = rss_items(client.get("/feed/"))
+    atom = ET.fromstring(client.get("/feed/atom/").content)
+    entry = atom.find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}summary").get("type") == "html"
+    return [
+        BeautifulSoup(text, "html.parser")
+        for text in (items[0].findtext("description"), entry.findtext(f"{ATOM}summary"))
+    ]
+
+
+def shared_max_age(response):
+    directives = {
+        part.strip().split("=")[0]: part.strip().partition("=")[2]
+        for part in response["Cache-Control"].split(",")
+    }
+    assert "public" in directives and "private" not in directives
+    assert get_max_age(response) == 0
+    return int(directives["s-maxage"])
 
 
 def rss_items(response):
@@ -39,7 +67,11 @@ def test_each_item_has_the_full_standfirst_and_its_publication_date(client, db):
     )
     _, (item,) = rss_items(client.get("/feed/"))
     assert item.findtext("title") == "Q&A: “why”"
-    assert item.findtext("description") == standfirst.strip()
+    # The description is HTML: the standfirst's text, escaped.
+    assert item.findtext("description") == standfirst.strip().replace("&", "&amp;")
+    assert BeautifulSoup(item.findtext("description"), "html.parser").get_text() == (
+        standfirst.strip()
+    )
     assert parsedate_to_datetime(item.findtext("pubDate")) == article.published_at.replace(
         microsecond=0
     )
@@ -109,13 +141,81 @@ def test_a_scheduled_article_joins_the_feed_when_its_time_comes(client, article,
     assert [item.findtext("title") for item in items] == [scheduled.title, article.title]
 
 
-@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
-def test_a_feed_costs_one_query(client, db, url, django_assert_num_queries):
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_feed_costs_one_query_and_none_once_made(client, db, url, django_assert_num_queries):
     make_articles(40, section=make_section(name="World"))
     with django_assert_num_queries(1):
-        assert client.get(url).status_code == 200
+        first = client.get(url)
+        assert first.status_code == 200
+    with django_assert_num_queries(0):
+        for query in ("", "?utm_source=x", "?page=2", "?x=1&y=2"):
+            again = client.get(f"{url}{query}")
+            assert again.status_code == 200
+            assert again.content == first.content and again["ETag"] == first["ETag"]
 
 
-@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+@pytest.mark.parametrize("url", FEEDS)
+def test_feeds_are_publicly_cacheable_and_a_reader_asking_again_gets_304(
+    client, article, url, django_assert_num_queries
+):
+    first = client.get(url)
+    assert 0 < shared_max_age(first) <= 60
+    assert first["ETag"].startswith('W/"')
+    assert parsedate_to_datetime(first["Last-Modified"]) <= timezone.now()
+    assert "Set-Cookie" not in first and "Vary" not in first
+    with django_assert_num_queries(0):
+        by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
+        by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    for response in (by_etag, by_date):
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == first["ETag"]
+        assert 0 < shared_max_age(response) <= 60
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_publication_shows_in_the_feeds_within_a_minute(client, article, url, settings):
+    assert settings.FEED_CACHE_SECONDS == 60
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert b"A later story" not in client.get(url).content
+        make_article(title="A later story", slug="later", publish_in=timedelta(seconds=-1))
+        traveller.shift(timedelta(seconds=45))
+        response = client.get(url)
+        assert b"A later story" not in response.content
+        assert shared_max_age(response) == 15  # a shared cache keeps only what is left
+        traveller.shift(timedelta(seconds=15))
+        assert b"A later story" in client.get(url).content
+
+
+def test_each_host_gets_its_own_links(client, article):
+    assert b"http://testserver/articles/" in client.get("/feed/").content
+    client.defaults["HTTP_HOST"] = "localhost"
+    content = client.get("/feed/").content
+    assert b"http://localhost/articles/" in content and b"testserver" not in content
+
+
+@pytest.mark.parametrize("hostile", [text for text in HOSTILE_INPUTS if len(text) <= 300])
+def test_a_standfirst_reaches_feed_readers_as_the_text_the_article_page_shows(client, db, hostile):
+    article = make_article(standfirst=hostile)
+    page = html(client.get(article.get_absolute_url()))
+    shown = page.find(class_="standfirst").get_text()
+    assert shown == hostile
+    for summary in summaries(client):
+        assert summary.find() is None, summary  # no element: no img, script, svg…
+        assert summary.get_text() == shown
+
+
+def test_a_summary_made_from_the_body_is_text_in_the_feeds_too(client, db):
+    body = "Write &lt;img src=x onerror=alert(1)&gt; and `<script>alert(1)</script>` as text."
+    article = make_article(standfirst="", body=body)
+    page = html(client.get(article.get_absolute_url()))
+    shown = page.find("meta", attrs={"name": "description"})["content"]
+    assert shown == "Write <img src=x onerror=alert(1)> and <script>alert(1)</script> as text."
+    for summary in summaries(client):
+        assert summary.find() is None, summary
+        assert summary.get_text() == shown
+
+
+@pytest.mark.parametrize("url", FEEDS)
 def test_feeds_only_read(client, db, url):
     assert client.post(url).status_code == 405

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.helpers import SEED_SLUG, SEED_TITLE, html, make_article, make_articles, make_section
+from tests.hostile_inputs import HOSTILE_INPUTS
 
 SEED_URL = f"/articles/{SEED_SLUG}/"
 SEED_STANDFIRST = "Assad’s Final Hours in Syria: How the Syrian Leader Fled as Rebels Seized Power"
@@ -155,8 +156,10 @@ def test_site_url_makes_every_absolute_url_agree(client, seed_article, settings)
     for link in share.find_all("a"):
         assert "news.example.org" in link["href"]
         assert "testserver" not in link["href"]
-    front = html(client.get("/?page=1"))
-    assert front.find("link", rel="canonical")["href"] == "https://news.example.org/"
+    # /?page=1 is the front page written another way: it redirects there.
+    response = client.get("/?page=1", follow=True)
+    assert response.redirect_chain == [("/", 301)]
+    assert html(response).find("link", rel="canonical")["href"] == "https://news.example.org/"
 
 
 def test_site_url_must_be_an_http_address():
@@ -172,3 +175,28 @@ def test_site_url_must_be_an_http_address():
     )
     assert result.returncode != 0
     assert "SITE_URL must start with https:// or http://" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "hostile", [text for text in HOSTILE_INPUTS if len(text) <= 200], ids=lambda text: text[:30]
+)
+def test_markup_in_a_title_or_standfirst_is_text_in_the_meta_tags_and_json_ld(client, db, hostile):
+    article = make_article(title=hostile, standfirst=hostile)
+    page = html(client.get(article.get_absolute_url()))
+    for attrs in (
+        {"name": "description"},
+        {"property": "og:description"},
+        {"name": "twitter:description"},
+        {"property": "og:title"},
+        {"name": "twitter:title"},
+    ):
+        assert meta(page, **attrs) == hostile
+    assert page.title.get_text() == hostile
+    data = json_ld(page)
+    assert data["headline"] == data["description"] == hostile
+    # Nothing in the head but what the template put there; no event handler anywhere.
+    assert {tag.name for tag in page.head.find_all()} <= {"meta", "title", "link", "script"}
+    assert [script.get("type") for script in page.head.find_all("script")] == [
+        "application/ld+json"
+    ]
+    assert not page.find_all(lambda tag: any(name.startswith("on") for name in tag.attrs))
