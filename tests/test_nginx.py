@@ -355,6 +355,17 @@ def test_posts_go_through_and_forged_cross_site_posts_are_refused(stack):
     assert answer.status == 303, answer.body[:500]
     assert Comment.objects.filter(article=article, body="Through nginx.").exists()
 
+    # A client cannot choose the address the app sees (nginx sets X-Forwarded-For itself).
+    for n, spoofed in enumerate(("203.0.113.9", "198.51.100.7")):
+        answer = Reader().post(
+            url + "comments/",
+            {"name": "Mallory", "body": f"Spoofed {n}."},
+            headers={"X-Forwarded-For": spoofed},
+        )
+        assert answer.status == 303
+    hashes = {c.ip_hash for c in Comment.objects.filter(body__startswith="Spoofed")}
+    assert hashes == {Comment.objects.get(body="Through nginx.").ip_hash} and "" not in hashes
+
     forger = Reader()
     for path, data in (
         ("comments/", {"name": "Eve", "body": "Forged."}),
