@@ -65,6 +65,7 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
+from django.urls import get_script_prefix
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -385,10 +386,12 @@ def _bar_key(slug):
 
 
 @lru_cache(maxsize=1024)
-def _article_page_keys(slug, page_number, reply_to, origin):
+def _article_page_keys(slug, page_number, reply_to, origin, script_prefix):
     """The keys of an article page's generation, of its page part and of its number of
     comment pages."""
-    page_key = f"page:{release()}:article:{_digest(slug, page_number, reply_to, origin)}"
+    page_key = (
+        f"page:{release()}:article:{_digest(slug, page_number, reply_to, origin, script_prefix)}"
+    )
     pages_key = f"page:{release()}:article-pages:{_digest(slug)}"
     return page_generation_key(slug), page_key, pages_key
 
@@ -402,7 +405,7 @@ class ArticlePageCache:
         self.slug = slug
         self.page_number = page_number
         self.page_generation_key, self.page_key, self.pages_key = _article_page_keys(
-            slug, page_number, reply_to, origin
+            slug, page_number, reply_to, origin, get_script_prefix()
         )
         self.bar_generation_key = bar_generation_key(slug)
         self.bar_key = _bar_key(slug)
@@ -554,7 +557,9 @@ class ListPageCache:
     """A page of an article list (the front page, a section), the same for every reader."""
 
     def __init__(self, *, path, page_number, origin):
-        self.key = f"page:{release()}:list:{_digest(path, page_number, origin)}"
+        self.key = (
+            f"page:{release()}:list:{_digest(path, page_number, origin, get_script_prefix())}"
+        )
         self.entry = None
 
     def fetch(self):

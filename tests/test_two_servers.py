@@ -159,6 +159,8 @@ class Browser:
     def request(self, url, data=None, headers=()):
         headers = {"X-Forwarded-For": self.address, **dict(headers)}
         if data is not None:
+            # A form on the site's own page (reader endpoints); the admin's token.
+            headers["Sec-Fetch-Site"] = "same-origin"
             headers["X-CSRFToken"] = self.csrf()
             data = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **data}).encode()
         request = urllib.request.Request(url, data=data, headers=headers)
@@ -211,7 +213,7 @@ def test_two_servers_share_everything_a_reader_sees(servers, django_user_model):
     readers = [Browser(f"10.9.0.{n}") for n in range(1, 13)]
     anonymous = [Browser("10.9.1.1"), Browser("10.9.1.2")]
     for n, reader in enumerate(readers):
-        reader.page(url(servers[n % 2]))  # the CSRF cookie
+        reader.page(url(servers[n % 2]))
 
     # Reactions, interleaved across the servers, with each reader's own bookkeeping.
     rng = random.Random(7)
