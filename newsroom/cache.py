@@ -1,17 +1,25 @@
-"""Django's RedisCache, made cheaper per call, plus rate-limit logs checked and written in
-one round trip, and a site that carries on when Redis cannot be reached.
+"""The site's two caches: Redis where REDIS_URL is set, else one on local disk that every
+process on the machine shares.
 
+Redis. Django's RedisCache, made cheaper per call, plus rate-limit logs checked and
+written in one round trip, and a site that carries on when Redis cannot be reached.
 Django's client builds a new redis.Redis object for every cache call, which costs more
 than the call itself on a page served from the cache; here each process keeps one per
 connection pool (redis.Redis is thread-safe, and its pool starts afresh after a fork).
 
 When a call cannot reach Redis (refused, or no answer within the socket timeout), the
-process logs it once and carries on with a cache of its own in local memory, as it would
-without Redis, and asks Redis again only after CACHE_RETRY_SECONDS: pages are rendered
-from the database and kept by the process for PAGE_CACHE_LOCAL_SECONDS (see
-articles.pagecache), and rate limits count per process. When Redis answers again, the process
-drops its local cache and sends `cache_reconnected`, so that nothing it wrote only
-locally (a page generation bumped by a moderation) leaves a stale page in Redis.
+process logs it once and carries on with a cache of its own in local memory, and asks
+Redis again only after CACHE_RETRY_SECONDS: pages are rendered from the database and
+kept by the process for PAGE_CACHE_LOCAL_SECONDS (see articles.pagecache), and rate
+limits count per process. When Redis answers again, the process drops its local cache
+and sends `cache_reconnected`, so that nothing it wrote only locally (a page generation
+bumped by a moderation) leaves a stale page in Redis.
+
+Local disk (DiskCache). diskcache's Django cache: SQLite files in CACHE_DIR, which
+gunicorn's workers, the development server and manage.py commands all open, so they
+share page generations, cached parts, rate limits and the sign-in throttle as app
+servers share Redis. Its add and incr are atomic across processes; the rate-limit logs
+are checked and written in one SQLite transaction (docs/decisions/cross-process-cache.md).
 """
 
 import hashlib
@@ -21,6 +29,7 @@ import time
 from functools import partial
 
 import redis
+from diskcache import DjangoCache
 from django.conf import settings
 from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.locmem import LocMemCache
@@ -241,3 +250,57 @@ class RedisCache(django_redis.RedisCache):
             lambda: self._cache.remove_action([self.make_key(key) for key, _ in logs], action),
             partial(remove_action_from, self._local, logs, action),
         )
+
+
+# DiskCache keeps the rate-limit logs in a diskcache.Cache of their own (a subdirectory of
+# CACHE_DIR), whose transactions lock only the logs.
+RATE_LIMIT_LOGS = "rate-limit-logs"
+
+
+class _LogStore:
+    """A diskcache.Cache with the get and set that log_action_in calls."""
+
+    def __init__(self, logs):
+        self._logs = logs
+
+    def get(self, key):
+        return self._logs.get(key, retry=True)
+
+    def set(self, key, value, timeout):
+        self._logs.set(key, value, expire=timeout, retry=True)
+
+
+class DiskCache(DjangoCache):
+    """diskcache's Django cache, shared by every process that opens its directory (the
+    LOCATION, CACHE_DIR), with rate-limit logs that are atomic across those processes."""
+
+    def get(self, key, default=None, version=None, **kwargs):
+        """As DjangoCache.get, but a read that meets a writer's lock waits for it instead
+        of answering `default` (a sign-in lock or a page generation missed)."""
+        kwargs.setdefault("retry", True)
+        return super().get(key, default, version, **kwargs)
+
+    def _log_store(self):
+        return self.cache(RATE_LIMIT_LOGS)
+
+    def log_action(self, logs, *, now, action):
+        """As RedisCache.log_action: None, or the first limit reached (log number, limit
+        number, seconds until it frees up), checked and recorded in one transaction that
+        holds the logs' write lock, so that no other process or thread slips in between.
+        `logs`: (key, [(actions allowed, window in seconds), ...])."""
+        store = self._log_store()
+        made = [(self.make_key(key), limits) for key, limits in logs]
+        with store.transact(retry=True):
+            return log_action_in(_LogStore(store), made, now=now, action=action)
+
+    def remove_action(self, logs, action):
+        """Take `action` back out of each log (an action refused after it was counted)."""
+        store = self._log_store()
+        made = [(self.make_key(key), limits) for key, limits in logs]
+        with store.transact(retry=True):
+            remove_action_from(_LogStore(store), made, action)
+
+    def clear(self):
+        super().clear()
+        self._log_store().clear(retry=True)
+        return True

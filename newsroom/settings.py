@@ -109,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # its own memory and asks Redis again after CACHE_RETRY_SECONDS (newsroom/cache.py).
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
+# Without REDIS_URL: the directory of the cache that the machine's processes share.
+CACHE_DIR = Path(env.str("CACHE_DIR", default=str(BASE_DIR / ".cache")))
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
@@ -119,10 +121,15 @@ if env.str("REDIS_URL", default=""):
         }
     }
 else:
+    # One cache on local disk that every process on the machine shares: gunicorn's
+    # workers, runserver and manage.py commands (diskcache's SQLite files; see
+    # newsroom/cache.py and docs/decisions/cross-process-cache.md).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "newsroom.cache.DiskCache",
+            "LOCATION": str(CACHE_DIR),
+            # Values up to 1 MB (page parts) in the SQLite files, not a file each.
+            "OPTIONS": {"disk_min_file_size": 2**20},
         }
     }
 

@@ -1,12 +1,15 @@
 """Test settings: the project's settings, with a test secret and fast password hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from newsroom.settings import *  # noqa: E402, F403
-from newsroom.settings import DATABASES, STORAGES  # noqa: E402
+from newsroom.settings import CACHES, DATABASES, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -22,6 +25,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")
     }
+
+if CACHES["default"]["BACKEND"] == "newsroom.cache.DiskCache":
+    # Without Redis: a cache directory of this run's own, removed when it ends.
+    CACHE_DIR = Path(tempfile.gettempdir()) / f"newsroom-test-cache-{os.getpid()}"
+    CACHES = {"default": {**CACHES["default"], "LOCATION": str(CACHE_DIR)}}
+    atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 # Each test runs in a transaction that is rolled back, never committed.
 PAGE_CACHE_BUMP_BEFORE_COMMIT = True
