@@ -27,7 +27,7 @@ from articles.markdown import removed_markup
 from articles.models import Article, Section
 from articles.views import render_article
 from comments import insights
-from comments.models import Comment
+from comments.models import Comment, with_response_counts
 from newsroom.admin import SafeAdminMixin, action_report, stale_selection
 
 MARKDOWN_HELP = mark_safe(  # noqa: S308 (a constant written here, nothing from a user)
@@ -220,11 +220,8 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return (
-            super()
-            .get_queryset(request)
-            .with_response_counts()
-            .annotate(pending_count=Coalesce(Subquery(pending), 0))
+        return with_response_counts(super().get_queryset(request)).annotate(
+            pending_count=Coalesce(Subquery(pending), 0)
         )
 
     @admin.display(description="Status", ordering="status")

@@ -2,14 +2,13 @@ import html
 import re
 
 from django.db import connections, models
-from django.db.models import OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles import pagecache, search
+from articles import search
 from articles.markdown import render_markdown
 
 
@@ -39,16 +38,6 @@ class Section(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        """Update the rows, and drop their cached pages (model saves do it by signal)."""
-        slugs = list(self.values_list("slug", flat=True))
-        rows = super().update(**kwargs)
-        if isinstance(kwargs.get("slug"), str):
-            slugs.append(kwargs["slug"])
-        if rows:
-            pagecache.article_changed(*slugs)
-        return rows
-
     def published(self):
         """What the public may see: published, and its publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -59,35 +48,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
-
-    def with_response_counts(self):
-        """Each article's approved comments and reaction total, as two subqueries.
-
-        One query whatever the number of articles: no join multiplies the rows, and the
-        sums come from the per-kind running totals the reactions service keeps.
-        """
-        # The comments app builds on this one: import its models when the query is built.
-        from comments.models import Comment, ReactionCount
-
-        comments = (
-            Comment.objects.approved()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        reactions = (
-            ReactionCount.objects.filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(n=Sum("count"))
-            .values("n")
-        )
-        return self.annotate(
-            comment_count=Coalesce(Subquery(comments), 0),
-            reaction_total=Coalesce(Subquery(reactions), 0),
-        )
 
     def search(self, terms):
         """Articles matching the reader's words in their title, standfirst or body.
@@ -138,9 +98,6 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
-    # The slug as loaded from the database (see from_db).
-    loaded_slug = None
-
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
@@ -185,13 +142,6 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        # The address its cached page is kept under, should a save change it.
-        article.loaded_slug = article.__dict__.get("slug")
-        return article
 
     @property
     def modified_at(self):

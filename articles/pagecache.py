@@ -15,15 +15,18 @@ Generations. Each page part is stamped with the generations it was rendered from
 random token per article (its page: the article and its comments), one per article for
 its reaction bar, one for the whole site (sections) and one for the article lists. They
 live in the cache beside the parts. A write that changes what a part shows replaces the
-token (a *bump*) when its transaction commits, so the part is never used again. A reader
-reads the generations before the database, in the same cache round trip as the parts:
-what it renders from the database is at least as new as the generation it stores it
-under, so a page rendered from a state older than a commit is never kept under the
-generation that commit made.
+token (a *bump*) at once and again when its transaction commits, so the part is never
+used again. A reader reads the generations before the database, in the same cache round
+trip as the parts: what it renders from the database is at least as new as the
+generation it stores it under, so a page rendered from a state older than a commit is
+never kept under the generation that commit made.
 
-Who bumps: model saves and deletes (articles/signals.py, comments/signals.py), queryset
-updates (ArticleQuerySet.update, CommentQuerySet.update), and reaction toggles and
-recounts (the bar's generation: comments/services.py).
+Who bumps: the signal receivers of model saves and deletes (articles/signals.py,
+comments/signals.py, connected in the apps' ready()), and the services that write
+without a save: reaction toggles and recounts (the bar's generation). A queryset
+update sends no signal: code that makes one on what readers see calls the function
+below for it (a write made in SQL, or by a queryset update that does not, shows within
+PAGE_CACHE_SECONDS).
 
 The local copy. Each process keeps what it last read from the cache, and uses it for
 PAGE_CACHE_LOCAL_SECONDS instead of asking again: a page served from it costs about what
@@ -70,6 +73,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
+from articles.models import Article
 from newsroom.cache import cache_reconnected
 
 # Generations outlive the parts by far; one that expires or is evicted starts afresh
@@ -250,13 +254,18 @@ def write(key, value, timeout):
 
 
 def bump(*keys):
-    """New generations for `keys` when the current transaction commits (at once outside
-    one). PAGE_CACHE_BUMP_BEFORE_COMMIT: also at once, for tests, whose transactions
-    never commit."""
+    """New generations for `keys`: at once, and again when the current transaction
+    commits (see _bump)."""
     _bump(keys)
 
 
 def _bump(keys):
+    """New generations for `keys` now and, inside a transaction, again when it commits.
+
+    Both are needed. The first makes the write show at once to whoever reads inside the
+    transaction (its own process, the tests, whose transactions never commit). A reader
+    elsewhere may render the state from before the commit in between, and keep it under
+    that first generation: the second, at the commit, retires it."""
     keys = list(dict.fromkeys(keys))
     if not keys:
         return
@@ -266,9 +275,9 @@ def _bump(keys):
         cache.set_many(generations, GENERATION_TIMEOUT)
         local.set_many(generations)
 
-    if settings.PAGE_CACHE_BUMP_BEFORE_COMMIT and transaction.get_connection().in_atomic_block:
-        bump()
-    transaction.on_commit(bump)
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
 
 
 @receiver(cache_reconnected)
@@ -303,8 +312,6 @@ def site_changed():
 
 
 def slugs_of(article_ids):
-    from articles.models import Article
-
     ids = {pk for pk in article_ids if pk is not None}
     if not ids:
         return []

@@ -22,6 +22,7 @@ from articles.search import MAX_QUERY_LENGTH, clean_query
 from articles.seo import news_article_json_ld
 from articles.sharing import share_links
 from comments.forms import CommentForm, find_reply_target
+from comments.models import with_response_counts
 from comments.reactions import bar_items, reaction_bar
 from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
 from comments.services import reaction_counts
@@ -75,11 +76,8 @@ class ArticleListMixin:
         return public(response)
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section")
-            .with_response_counts()
-            .only("title", "slug", "standfirst", "published_at", "section__name", "section__slug")
+        return with_response_counts(Article.objects.published().select_related("section")).only(
+            "title", "slug", "standfirst", "published_at", "section__name", "section__slug"
         )
 
     def page_params(self):

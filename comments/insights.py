@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import Comment, Reaction, ReactionCount
+from comments.models import Comment, Reaction, ReactionCount, with_response_counts
 from comments.services import reaction_counts
 
 TIMELINE_DAYS = 14
@@ -203,8 +203,7 @@ def ranking_by_kind(*, days=RANKING_DAYS, size=RANKING_SIZE):
 def ranking_by_total(*, days=RANKING_DAYS, size=RANKING_SIZE):
     """The last `days` days' articles by their reaction total, best first. One query."""
     return list(
-        recent_articles(days=days)
-        .with_response_counts()
+        with_response_counts(recent_articles(days=days))
         .filter(reaction_total__gt=0)
         .order_by("-reaction_total", "-published_at")
         .only("title", "slug", "published_at")[:size]

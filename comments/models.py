@@ -1,23 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Lower
 
-from articles import pagecache
 from articles.models import Article
 
 
 class CommentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        """Update the rows, and drop their articles' cached pages (as a save does)."""
-        slugs = list(
-            Article.objects.filter(pk__in=self.values("article_id")).values_list("slug", flat=True)
-        )
-        rows = super().update(**kwargs)
-        if rows:
-            pagecache.comments_changed(*slugs)
-        return rows
-
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -64,11 +53,6 @@ class Comment(models.Model):
     )
 
     objects = CommentQuerySet.as_manager()
-
-    # The status as loaded from the database or last saved (see from_db and signals.py),
-    # and whether the comment was just submitted (services.submit_comment: no replies yet).
-    loaded_status = None
-    just_submitted = False
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -159,13 +143,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        # What the article page showed of it, should a save change that (signals.py).
-        comment.loaded_status = comment.__dict__.get("status")
-        return comment
 
 
 class Reaction(models.Model):
@@ -374,3 +351,31 @@ class ReaderBan(models.Model):
     @property
     def is_active(self):
         return self.lifted_at is None
+
+
+def with_response_counts(articles):
+    """The articles, each with its approved comments (comment_count) and its reaction
+    total (reaction_total), as two subqueries.
+
+    One query whatever the number of articles: no join multiplies the rows, and the sums
+    come from the per-kind running totals the reactions service keeps.
+    """
+    comments = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    reactions = (
+        ReactionCount.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    return articles.annotate(
+        comment_count=Coalesce(Subquery(comments), 0),
+        reaction_total=Coalesce(Subquery(reactions), 0),
+    )

@@ -295,13 +295,18 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
         if duplicate:
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
     comment.threads_before = threads_before
-    comment.just_submitted = True
     try:
         verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
         if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):
             comment.status = verdict.status
             comment.moderation_reason = verdict.reason
-            comment.save(update_fields=["status", "moderation_reason"])
+            if verdict.status == Comment.Status.APPROVED:
+                comment.save(update_fields=["status", "moderation_reason"])  # on the page
+            else:
+                # Held or refused, it is still its author's alone: no page changes.
+                Comment.objects.filter(pk=comment.pk).update(
+                    status=verdict.status, moderation_reason=verdict.reason
+                )
     except Exception:
         # Stored and pending: a moderator will see it; the reader is not shown an error.
         logger.exception("automatic moderation failed for comment %s", comment.pk)

@@ -1,9 +1,13 @@
 """Cached article pages follow their comments (articles.pagecache), and the moderation
-rules their word lists (comments.moderation).
+rules their word lists (comments.moderation). Connected in CommentsConfig.ready.
 
-Only what readers without a cookie see matters here: a reader's own comments not yet
-approved, and their reports, are read for them on each of their page views. Reactions are
-not here either: each process makes its reaction bar from the counts (pagecache).
+A comment stored as anything but approved is its author's alone: readers without a
+cookie cannot see it, so its page stays (automatic moderation then updates its status
+without a save: comments.services.submit_comment). Any other save or deletion of a
+comment may change what they see (its text, its status, a thread's placeholder), and
+drops the page. A reader's own comments not yet approved, and their reports, are read
+for them on each of their page views. Reactions drop their bar themselves
+(comments.services).
 """
 
 from django.db.models import QuerySet
@@ -15,9 +19,6 @@ from articles.models import Article
 from comments import moderation
 from comments.models import BannedWord, Comment, SuspectWord
 
-# What the article page shows of a comment.
-SHOWN_FIELDS = frozenset({"article", "parent", "name", "body", "status", "created_at"})
-
 
 def _article_slug(comment):
     if Comment.article.is_cached(comment):
@@ -25,31 +26,17 @@ def _article_slug(comment):
     return pagecache.slugs_of([comment.article_id])
 
 
-def _changes_the_page(comment, update_fields):
-    """Whether readers without a cookie may see a change to a comment: an approved one (or
-    one that was), or a thread's first comment changing status, which its approved replies
-    may keep on the page as a placeholder ("removed", "being reviewed"). A comment never
-    approved is its author's alone; one just submitted has no replies yet."""
-    if update_fields is not None and not SHOWN_FIELDS & set(update_fields):
-        return False
-    approved = Comment.Status.APPROVED
-    if approved in (comment.status, comment.loaded_status):
-        return True
-    return (
-        not comment.just_submitted
-        and comment.parent_id is None
-        and comment.status != comment.loaded_status
-    )
+# A save of these fields alone changes nothing a reader sees (services.flag_comment).
+UNSEEN_FIELDS = frozenset({"flag_count"})
 
 
 @receiver(post_save, sender=Comment)
 def comment_saved(sender, instance, created, update_fields=None, **kwargs):
-    if created:
-        if instance.status == Comment.Status.APPROVED:
-            pagecache.comments_changed(*_article_slug(instance))
-    elif _changes_the_page(instance, update_fields):
-        pagecache.comments_changed(*_article_slug(instance))
-    instance.loaded_status = instance.status
+    if created and instance.status != Comment.Status.APPROVED:
+        return
+    if update_fields is not None and set(update_fields) <= UNSEEN_FIELDS:
+        return
+    pagecache.comments_changed(*_article_slug(instance))
 
 
 def _deleted_along(origin, instance):

@@ -13,13 +13,13 @@ from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
 from comments import ratelimit, services
-from comments.clients import request_address_hash
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment, Flag
 from comments.reactions import as_json as reactions_json
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
 from comments.threads import thread_page
+from newsroom.clients import request_address_hash
 from newsroom.crossorigin import cross_origin_protected
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -1,5 +1,6 @@
-"""The admin site: Django's, with the moderation queue's numbers on its index and the
-editors' "Reactions" page in its list of pages."""
+"""The admin site: Django's, with the sign-in throttle and the editors' "Reactions" page
+in its list of pages; the helpers the apps' admins share. (The moderation queue's numbers
+on its index come from the comments app's template tag: templates/admin/newsroom_index.html.)"""
 
 import json
 
@@ -41,24 +42,6 @@ class NewsroomAdminSite(admin.AdminSite):
                 status=429,
             )
         return super().login(request, extra_context)
-
-    def index(self, request, extra_context=None):
-        return super().index(request, {"queue": self.queue(request), **(extra_context or {})})
-
-    def queue(self, request):
-        """The moderation queue's numbers, for those who may see comments: two counts on
-        partial indexes, capped so that a flooded queue costs no more than a busy one."""
-        if not request.user.has_perm("comments.view_comment"):
-            return None
-        from comments.models import Comment
-
-        url = reverse("admin:comments_comment_changelist")
-        return {
-            "pending": capped_count(Comment.objects.filter(status=Comment.Status.PENDING)),
-            "reported": capped_count(Comment.objects.reported()),
-            "pending_url": url,
-            "reported_url": f"{url}?reported=yes",
-        }
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

@@ -5,7 +5,7 @@ import ipaddress
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-ADDRESS_HASH_SALT = "newsroom.comments.address"
+ADDRESS_HASH_SALT = "newsroom.comments.address"  # kept: changing it forgets every hash
 
 
 def client_address(request):

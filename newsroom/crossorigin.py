@@ -96,4 +96,3 @@ def cross_origin_protected(view):
         return view(request, *args, **kwargs)
 
     return csrf_exempt(checked)
-

@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 
-from comments.clients import request_address_hash
+from newsroom.clients import request_address_hash
 
 LOCKED_MESSAGE = (
     "Too many failed sign-in attempts. Sign-in is blocked for 15 minutes: "

@@ -285,9 +285,6 @@ PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1
 HTTP_SHARED_MAX_AGE = env.int("HTTP_SHARED_MAX_AGE", default=1)
 HTTP_STALE_WHILE_REVALIDATE = env.int("HTTP_STALE_WHILE_REVALIDATE", default=1)
 HTTP_STALE_IF_ERROR = env.int("HTTP_STALE_IF_ERROR", default=300)
-# Generations are bumped when a write commits; tests, whose transactions never commit,
-# also bump them at once.
-PAGE_CACHE_BUMP_BEFORE_COMMIT = False
 
 READER_COOKIE_NAME = "reader"
 READER_COOKIE_AGE = 60 * 60 * 24 * 365 * 2

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core import signing
 
-from comments.clients import address_hash
 from comments.models import Comment
 from comments.readers import READER_COOKIE_SALT, new_reader_id
+from newsroom.clients import address_hash
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING

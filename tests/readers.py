@@ -7,6 +7,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+
 class Reader:
     def __init__(self, base_url, address=None):
         self.base_url = base_url

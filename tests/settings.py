@@ -32,8 +32,6 @@ if CACHES["default"]["BACKEND"] == "newsroom.cache.DiskCache":
     CACHES = {"default": {**CACHES["default"], "LOCATION": str(CACHE_DIR)}}
     atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
-# Each test runs in a transaction that is rolled back, never committed.
-PAGE_CACHE_BUMP_BEFORE_COMMIT = True
 # One process: its own writes reach its copy at once. Tests of the bound lower it; here a
 # slow machine must not turn a page served from the copy into one read again.
 PAGE_CACHE_LOCAL_SECONDS = 60

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from comments.clients import address_hash
 from comments.models import Comment, Reaction
+from newsroom.clients import address_hash
 from tests.commenting import (
     APPROVED,
     CLIENT_ADDRESS_HASH,
