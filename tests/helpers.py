@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 from django.utils import timezone
+from django.utils.cache import get_max_age
 
 from articles.models import Article, Section
 
@@ -21,6 +22,9 @@ REACTION_KEYS = [
     "heart",
 ]
 REACTION_EMOJI = ["😊", "😂", "😍", "👍", "🎉", "💯", "😢", "😎", "❤️"]
+
+# Asks an endpoint for its JSON answer, as the page's script does: `client.post(url, data, **JSON)`.
+JSON = {"HTTP_ACCEPT": "application/json"}
 
 
 def make_article(*, publish_in=timedelta(hours=-1), **fields):
@@ -74,6 +78,29 @@ def add_reactions(article, *, readers, emoji=("smile",)):
 
 def html(response):
     return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def page_of(client, article, query=""):
+    """The article's page (it must answer 200), parsed."""
+    response = client.get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    return html(response)
+
+
+def tap(client, article, key="joy"):
+    """A tap on a reaction, as the page's script sends it (the JSON answer)."""
+    return client.post(f"{article.get_absolute_url()}reactions/", {"emoji": key}, **JSON)
+
+
+def shared_max_age(response):
+    """The s-maxage of a response that a shared cache may keep and a browser may not."""
+    directives = {
+        part.strip().split("=")[0]: part.strip().partition("=")[2]
+        for part in response["Cache-Control"].split(",")
+    }
+    assert "public" in directives and "private" not in directives
+    assert get_max_age(response) == 0
+    return int(directives["s-maxage"])
 
 
 def assert_no_axe_violations(axe, page):

@@ -7,13 +7,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from tests.servers import NoRedirects
+
 
 class Reader:
     def __init__(self, base_url, address=None):
         self.base_url = base_url
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-            NoRedirect(),
+            NoRedirects(),
         )
         self.headers = {"X-Forwarded-For": address} if address else {}
 
@@ -46,8 +48,3 @@ class Reader:
             return status, json.loads(body)
         except ValueError:
             return status, None
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None

@@ -3,14 +3,20 @@ does, and a TCP proxy in front of PostgreSQL that a test can cut and restore."""
 
 import contextlib
 import os
+import random
 import select
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import pytest
+from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -18,17 +24,54 @@ TEST_SECRET_KEY = "gunicorn-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxy
 
 
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below the kernel's ephemeral range (32768 up), where no outgoing
+    connection of this machine can take it between this check and the server's bind."""
+    for port in random.sample(range(20000, 32000), 200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port from 20000 to 32000")
 
 
-def database_url(settings_dict, *, port=None):
-    user = settings_dict.get("USER") or "postgres"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = port or settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+def database_url(settings_dict=None, *, port=None):
+    """The test database (or `settings_dict`'s), as a server started by a test reaches it;
+    through `port` (a proxy) if given."""
+    db = settings_dict or connection.settings_dict
+    credentials = urllib.parse.quote(db.get("USER") or "postgres", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
+    host = f"{db.get('HOST') or '127.0.0.1'}:{port or db.get('PORT') or 5432}"
+    return f"postgres://{credentials}@{host}/{db['NAME']}"
+
+
+def wait_until_up(process, base, log=None):
+    """Wait until the server at `base` answers /healthz with 200; fail the test if it
+    stops or takes longer than 30 s (with the end of its `log` file, if given)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server {base} stopped{_end_of(log)}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the server {base} did not answer{_end_of(log)}")
+
+
+def _end_of(log):
+    return f":\n{log.read_text()[-3000:]}" if log else ""
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """For a urllib opener that shows a redirect as it is instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def server_environment(**overrides):

@@ -22,9 +22,7 @@ from articles import pagecache
 from comments import services
 from comments.models import Comment, Reaction
 from tests.commenting import APPROVED, PENDING, REJECTED, make_comment, post_comment
-from tests.helpers import html
-
-JSON = {"HTTP_ACCEPT": "application/json"}
+from tests.helpers import html, tap
 
 
 def redis_cache(url, **options):
@@ -130,10 +128,6 @@ def redis_down(settings):
     pagecache.forget_local_copies()
     yield
     pagecache.forget_local_copies()
-
-
-def tap(client, article, emoji="joy"):
-    return client.post(f"{article.get_absolute_url()}reactions/", {"emoji": emoji}, **JSON)
 
 
 def test_pages_are_served_while_redis_is_down(redis_down, article, caplog):

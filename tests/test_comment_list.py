@@ -12,13 +12,7 @@ from comments import threads
 from comments.models import Comment
 from comments.threads import comment_list
 from tests.commenting import APPROVED, PENDING, REJECTED, SPAM, as_reader, make_comment
-from tests.helpers import html
-
-
-def page_of(client, article, query=""):
-    response = client.get(article.get_absolute_url() + query)
-    assert response.status_code == 200
-    return html(response)
+from tests.helpers import html, page_of
 
 
 def comment_list_of(page):

@@ -24,7 +24,14 @@ from django.db import connection
 
 from newsroom.cache import RATE_LIMIT_LOGS, DiskCache
 from tests import cache_processes
-from tests.servers import BASE_DIR, collect_static, database_url, get, server_environment
+from tests.servers import (
+    BASE_DIR,
+    NoRedirects,
+    collect_static,
+    database_url,
+    get,
+    server_environment,
+)
 
 READER_LIMIT = 8
 STALENESS = 3.0  # seconds a reader may see a page without a write another process made
@@ -225,11 +232,6 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
                 os.killpg(process.pid, 9)
                 process.wait()
     shutil.rmtree(directory, ignore_errors=True)
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Browser:

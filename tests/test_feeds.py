@@ -8,10 +8,9 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.utils import timezone
-from django.utils.cache import get_max_age
 
 from articles.models import Article
-from tests.helpers import html, make_article, make_articles, make_section
+from tests.helpers import html, make_article, make_articles, make_section, shared_max_age
 from tests.hostile_inputs import HOSTILE_INPUTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,16 +27,6 @@ def summaries(client):
         BeautifulSoup(text, "html.parser")
         for text in (items[0].findtext("description"), entry.findtext(f"{ATOM}summary"))
     ]
-
-
-def shared_max_age(response):
-    directives = {
-        part.strip().split("=")[0]: part.strip().partition("=")[2]
-        for part in response["Cache-Control"].split(",")
-    }
-    assert "public" in directives and "private" not in directives
-    assert get_max_age(response) == 0
-    return int(directives["s-maxage"])
 
 
 def rss_items(response):

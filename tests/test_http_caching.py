@@ -7,8 +7,7 @@ from django.test import Client
 
 from newsroom.middleware import SharedCachePolicyMiddleware
 from tests.commenting import as_reader, make_comment, post_comment
-
-JSON = {"HTTP_ACCEPT": "application/json"}
+from tests.helpers import tap
 
 
 def directives(response):
@@ -17,10 +16,6 @@ def directives(response):
 
 def conditional(response):
     return {"HTTP_IF_NONE_MATCH": response["ETag"]}
-
-
-def tap(client, article, key="joy"):
-    return client.post(f"{article.get_absolute_url()}reactions/", {"emoji": key}, **JSON)
 
 
 # The article page --------------------------------------------------------------------------

@@ -10,9 +10,7 @@ from articles import pagecache
 from comments.models import Comment, Reaction
 from comments.services import recount_reactions
 from tests.commenting import APPROVED, as_reader, comments_url
-from tests.helpers import REACTION_KEYS, add_comments, make_articles
-
-JSON = {"HTTP_ACCEPT": "application/json"}
+from tests.helpers import JSON, REACTION_KEYS, add_comments, make_articles
 
 
 def fill(article, *, comments, reactions):

@@ -9,9 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from comments.models import Reaction, ReactionCount
-from tests.helpers import REACTION_KEYS
-
-JSON = {"HTTP_ACCEPT": "application/json"}
+from tests.helpers import JSON, REACTION_KEYS
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from articles.models import Article
 from comments.models import Reaction, ReactionCount
 from comments.reactions import short_count
 from comments.services import recount_reactions
-from tests.helpers import REACTION_KEYS, html
-
-JSON = {"HTTP_ACCEPT": "application/json"}
+from tests.helpers import JSON, REACTION_KEYS, html
 
 
 def reactions_url(article):

@@ -7,11 +7,10 @@ from email.utils import parsedate_to_datetime
 import pytest
 import time_machine
 from django.utils import timezone
-from django.utils.cache import get_max_age
 
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
-from tests.helpers import make_article, make_articles, make_section
+from tests.helpers import make_article, make_articles, make_section, shared_max_age
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 SITEMAPS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -40,16 +39,6 @@ def sitemap_index(client):
         entry.findtext("s:loc", namespaces=NS): entry.findtext("s:lastmod", namespaces=NS)
         for entry in root.findall("s:sitemap", NS)
     }
-
-
-def shared_max_age(response):
-    directives = {
-        part.strip().split("=")[0]: part.strip().partition("=")[2]
-        for part in response["Cache-Control"].split(",")
-    }
-    assert "public" in directives and "private" not in directives
-    assert get_max_age(response) == 0
-    return int(directives["s-maxage"])
 
 
 def test_the_sitemap_lists_the_front_page_sections_and_published_articles(client, db):
