@@ -50,9 +50,11 @@ migrations-check: install
 
 # The moderation queue at a million comments, on a scratch PostgreSQL database (filled by
 # the command; never point it at a database you care about). Run as in production:
-# DEBUG off, hashed static files.
+# DEBUG off, hashed static files; with the bench's settings, whose app has the command
+# (bench/floor/management/commands/bench_queue.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_scale
-BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-a-secret DEBUG=off
+BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=$(BENCH_DATABASE_URL) \
+	SECRET_KEY=bench-only-not-a-secret DEBUG=off
 bench-queue: install
 	createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL)) 2>/dev/null || true
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0

@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from comments import services
-from comments.models import BannedWord, Comment, Flag, Reaction, ReaderBan, SuspectWord
+from comments.models import BannedWord, Comment, Reaction, ReaderBan, Report, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
     SafeAdminMixin,
@@ -195,7 +195,7 @@ class ReaderBanForm(forms.ModelForm):
         if (
             not self.instance.pk
             and not cleaned.get("reader_id")
-            and not cleaned.get("ip_hash")
+            and not cleaned.get("address_hash")
             and not self.errors
         ):
             raise forms.ValidationError("Give the reader id, the address hash, or both.")
@@ -242,12 +242,12 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         "status",
         "created_at",
         "rules",
-        "flag_count",
+        "report_count",
         "reported_at",
         "moderated_by",
         "moderated_at",
         "reader_id",
-        "ip_hash",
+        "address_hash",
     ]
 
     # Who may do what ---------------------------------------------------------------------
@@ -275,14 +275,14 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             "status",
             "created_at",
             "rules",
-            "flag_count",
+            "report_count",
             "reported_at",
             "moderated_by",
             "moderated_at",
         ]
         if request.user.is_superuser:
             fields[3:3] = ["email"]
-            fields += ["reader_id", "ip_hash"]
+            fields += ["reader_id", "address_hash"]
         return fields
 
     # The list ----------------------------------------------------------------------------
@@ -311,11 +311,11 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     def received(self, comment):
         return comment.created_at
 
-    @admin.display(description="Reports", ordering="flag_count")
+    @admin.display(description="Reports", ordering="report_count")
     def reports(self, comment):
         if comment.reported_at:
-            return f"{comment.flag_count} (back in the queue)"
-        return comment.flag_count
+            return f"{comment.report_count} (back in the queue)"
+        return comment.report_count
 
     def get_list_display(self, request):
         # The queue is all pending: its status column would only repeat it.
@@ -406,7 +406,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     def _ban(self, request, comments, *, reason):
         made, already, impossible, seen = [], 0, 0, set()
         for comment in comments:
-            target = (comment.reader_id, comment.ip_hash)
+            target = (comment.reader_id, comment.address_hash)
             if target in seen:
                 continue
             seen.add(target)
@@ -469,12 +469,12 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
                     .only("name", "body", "status", "created_at", "parent_id")[:THREAD_SHOWN]
                 ),
                 "reports": list(
-                    Flag.objects.filter(comment=comment).order_by("created_at", "id")[
+                    Report.objects.filter(comment=comment).order_by("created_at", "id")[
                         :REPORTS_SHOWN
                     ]
                 ),
                 "active_ban": ReaderBan.objects.matching(
-                    reader_id=comment.reader_id, ip_hash=comment.ip_hash
+                    reader_id=comment.reader_id, address_hash=comment.address_hash
                 ).first(),
                 "can_moderate": self.has_moderate_permission(request),
                 "decisions": [
@@ -594,7 +594,9 @@ def _already_banned(comment):
     """An active ban already covers this commenter's reader id and address."""
     bans = ReaderBan.objects.active()
     covered_reader = not comment.reader_id or bans.filter(reader_id=comment.reader_id).exists()
-    covered_address = not comment.ip_hash or bans.filter(ip_hash=comment.ip_hash).exists()
+    covered_address = (
+        not comment.address_hash or bans.filter(address_hash=comment.address_hash).exists()
+    )
     return covered_reader and covered_address
 
 
@@ -625,8 +627,8 @@ class ReactionAdmin(SafeAdminMixin, admin.ModelAdmin):
     readonly_fields = ["article", "reader_id", "emoji", "created_at"]
 
 
-@admin.register(Flag)
-class FlagAdmin(SafeAdminMixin, admin.ModelAdmin):
+@admin.register(Report)
+class ReportAdmin(SafeAdminMixin, admin.ModelAdmin):
     list_display = ["comment_link", "reason", "created_at"]
     list_display_links = None  # a report is read, never edited: the link goes to its comment
     list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
@@ -642,10 +644,10 @@ class FlagAdmin(SafeAdminMixin, admin.ModelAdmin):
         return False
 
     @admin.display(description="Comment")
-    def comment_link(self, flag):
-        url = reverse("admin:comments_comment_change", args=[flag.comment_id])
-        excerpt = Truncator(flag.comment.body).chars(EXCERPT_LENGTH)
-        return format_html('<a href="{}">{}</a> by {}', url, excerpt, flag.comment.name)
+    def comment_link(self, report):
+        url = reverse("admin:comments_comment_change", args=[report.comment_id])
+        excerpt = Truncator(report.comment.body).chars(EXCERPT_LENGTH)
+        return format_html('<a href="{}">{}</a> by {}', url, excerpt, report.comment.name)
 
 
 @admin.register(BannedWord, SuspectWord)
@@ -670,10 +672,10 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["reader_id", "ip_hash", "reason"]
+            return ["reader_id", "address_hash", "reason"]
         return [
             "reader_id",
-            "ip_hash",
+            "address_hash",
             "reason",
             "comment_link",
             "created_at",
@@ -688,7 +690,7 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
         # Who and what a ban targets never changes: lift it and make another.
         return [
             "reader_id",
-            "ip_hash",
+            "address_hash",
             "comment_link",
             "created_at",
             "created_by",

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.formats import number_format
 
-from comments.models import Comment, Flag
+from comments.models import Comment, Report
 from comments.text import control_characters, has_visible_text, normalise_newlines
 
 NAME_MAX_LENGTH = Comment._meta.get_field("name").max_length
@@ -178,10 +178,10 @@ class CommentForm(forms.Form):
         return target.parent or target
 
 
-class FlagForm(forms.Form):
+class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why are you reporting this comment?",
-        choices=Flag.Reason.choices,
+        choices=Report.Reason.choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose why you are reporting this comment.",

@@ -31,7 +31,7 @@ class Comment(models.Model):
     body = models.TextField(max_length=3000)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     reader_id = models.CharField(max_length=64, blank=True)
-    ip_hash = models.CharField(max_length=64, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -42,7 +42,7 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(max_length=300, blank=True)
-    flag_count = models.PositiveIntegerField(
+    report_count = models.PositiveIntegerField(
         "reports", default=0, editable=False, help_text="Readers' reports, all time."
     )
     reported_at = models.DateTimeField(
@@ -68,7 +68,7 @@ class Comment(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="comment_name_not_empty"),
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
             models.CheckConstraint(
-                condition=Q(flag_count__gte=0), name="comment_flag_count_not_negative"
+                condition=Q(report_count__gte=0), name="comment_report_count_not_negative"
             ),
         ]
         indexes = [
@@ -129,7 +129,7 @@ class Comment(models.Model):
                 name="comment_reader_approved_idx",
                 condition=Q(status="approved"),
             ),
-            models.Index(fields=["article", "ip_hash"], name="comment_address_idx"),
+            models.Index(fields=["article", "address_hash"], name="comment_address_idx"),
             # The moderators' "reported" filter.
             models.Index(
                 fields=["reported_at"],
@@ -187,7 +187,7 @@ class ReactionCount(models.Model):
         return f"{self.emoji} × {self.count} on {self.article_id}"
 
 
-class Flag(models.Model):
+class Report(models.Model):
     """One reader's report of one comment."""
 
     class Reason(models.TextChoices):
@@ -196,9 +196,9 @@ class Flag(models.Model):
         OFF_TOPIC = "off-topic", "Off-topic"
         OTHER = "other", "Something else"
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reader_id = models.CharField(max_length=64)
-    ip_hash = models.CharField(max_length=64, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=10, choices=Reason)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -207,18 +207,18 @@ class Flag(models.Model):
         verbose_name = "report"
         verbose_name_plural = "readers' reports"
         constraints = [
-            models.UniqueConstraint(fields=["comment", "reader_id"], name="flag_one_per_reader"),
+            models.UniqueConstraint(fields=["comment", "reader_id"], name="report_one_per_reader"),
             models.CheckConstraint(
                 condition=Q(reason__in=["spam", "abuse", "off-topic", "other"]),
-                name="flag_reason_valid",
+                name="report_reason_valid",
             ),
-            models.CheckConstraint(condition=~Q(reader_id=""), name="flag_has_reader"),
+            models.CheckConstraint(condition=~Q(reader_id=""), name="report_has_reader"),
         ]
         indexes = [
             # Reports since the last moderator decision, counted against the threshold.
-            models.Index(fields=["comment", "created_at"], name="flag_comment_created_idx"),
+            models.Index(fields=["comment", "created_at"], name="report_comment_created_idx"),
             # A reader's reports, checked on their views of an article page.
-            models.Index(fields=["reader_id"], name="flag_reader_idx"),
+            models.Index(fields=["reader_id"], name="report_reader_idx"),
         ]
 
     def __str__(self):
@@ -276,13 +276,13 @@ class ReaderBanQuerySet(models.QuerySet):
     def active(self):
         return self.filter(lifted_at__isnull=True)
 
-    def matching(self, *, reader_id, ip_hash):
+    def matching(self, *, reader_id, address_hash):
         """Active bans on this reader id or this address hash (either may be empty)."""
         match = Q(pk__in=[])
         if reader_id:
             match |= Q(reader_id=reader_id)
-        if ip_hash:
-            match |= Q(ip_hash=ip_hash)
+        if address_hash:
+            match |= Q(address_hash=address_hash)
         return self.active().filter(match)
 
 
@@ -290,7 +290,7 @@ class ReaderBan(models.Model):
     """A commenter refused: by reader id, by keyed hash of the address, or both."""
 
     reader_id = models.CharField(max_length=64, blank=True)
-    ip_hash = models.CharField("address hash", max_length=64, blank=True)
+    address_hash = models.CharField("address hash", max_length=64, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     comment = models.ForeignKey(
         Comment,
@@ -323,7 +323,7 @@ class ReaderBan(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(reader_id="") | ~Q(ip_hash=""), name="reader_ban_has_target"
+                condition=~Q(reader_id="") | ~Q(address_hash=""), name="reader_ban_has_target"
             ),
             models.CheckConstraint(
                 condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("created_at")),
@@ -337,14 +337,14 @@ class ReaderBan(models.Model):
                 condition=Q(lifted_at__isnull=True) & ~Q(reader_id=""),
             ),
             models.Index(
-                fields=["ip_hash"],
+                fields=["address_hash"],
                 name="reader_ban_active_address_idx",
-                condition=Q(lifted_at__isnull=True) & ~Q(ip_hash=""),
+                condition=Q(lifted_at__isnull=True) & ~Q(address_hash=""),
             ),
         ]
 
     def __str__(self):
-        target = self.reader_id[:8] or f"address {self.ip_hash[:8]}"
+        target = self.reader_id[:8] or f"address {self.address_hash[:8]}"
         state = "lifted" if self.lifted_at else "active"
         return f"Ban on {target}… ({state})"
 

@@ -100,14 +100,14 @@ _OWN_MARK = "#"  # no reaction key starts with it
 
 @cache
 def _reader_state_sql():
-    from comments.models import Comment, Flag, Reaction, ReactionCount
+    from comments.models import Comment, Reaction, ReactionCount, Report
 
     quote = connection.ops.quote_name
-    counter, reaction, comment, flag = (
-        quote(m._meta.db_table) for m in (ReactionCount, Reaction, Comment, Flag)
+    counter, reaction, comment, report = (
+        quote(m._meta.db_table) for m in (ReactionCount, Reaction, Comment, Report)
     )
     # Indexes: reaction_count_unique, reaction_one_per_reader_and_kind, comment_reader_idx,
-    # flag_reader_idx. Counts are >= 0; the reader's own rows come with -1.
+    # report_reader_idx. Counts are >= 0; the reader's own rows come with -1.
     return f"""
         SELECT emoji, count FROM {counter} WHERE article_id = %(article)s
         UNION ALL
@@ -117,6 +117,6 @@ def _reader_state_sql():
         WHERE article_id = %(article)s AND reader_id = %(reader)s AND status <> %(approved)s
         UNION ALL
         SELECT '{_OWN_MARK}', -1
-        FROM {flag} INNER JOIN {comment} ON {comment}.id = {flag}.comment_id
-        WHERE {flag}.reader_id = %(reader)s AND {comment}.article_id = %(article)s
+        FROM {report} INNER JOIN {comment} ON {comment}.id = {report}.comment_id
+        WHERE {report}.reader_id = %(reader)s AND {comment}.article_id = %(article)s
     """  # noqa: S608 (table names from the models; values are parameters)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles import pagecache
 from comments import moderation, ratelimit, threads
-from comments.models import Comment, Flag, Reaction, ReactionCount, ReaderBan
+from comments.models import Comment, Reaction, ReactionCount, ReaderBan, Report
 
 
 def reaction_keys():
@@ -238,25 +238,27 @@ class CommentRefused(Exception):
         self.retry_after = retry_after
 
 
-def is_banned(*, reader_id, ip_hash):
+def is_banned(*, reader_id, address_hash):
     """An active ban on this reader id or on this address hash: one query."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_comment_sql('banned')}",
-            {"reader": reader_id or "", "address": ip_hash or ""},
+            {"reader": reader_id or "", "address": address_hash or ""},
         )
         return cursor.fetchone()[0]
 
 
-def ensure_can_comment(*, article, reader_id, ip_hash):
+def ensure_can_comment(*, article, reader_id, address_hash):
     """Raise CommentRefused (403) when the article is closed or the reader is banned."""
     if article.comments_closed:
         raise CommentRefused(CLOSED_MESSAGE, status=403)
-    if is_banned(reader_id=reader_id, ip_hash=ip_hash):
+    if is_banned(reader_id=reader_id, address_hash=address_hash):
         raise CommentRefused(BANNED_MESSAGE, status=403)
 
 
-def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=None, honeypot=""):
+def submit_comment(
+    *, article, reader_id, address_hash, name, body, email="", parent=None, honeypot=""
+):
     """Store a reader's comment, then let the moderation rules decide its status.
 
     Refusals raise CommentRefused and store nothing: a closed article or a banned reader
@@ -270,7 +272,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
         raise CommentRefused(CLOSED_MESSAGE, status=403)
     with ratelimit.counted_unless_refused(
         scope="comments",
-        identities=[f"reader:{reader_id}" if reader_id else "", ip_hash],
+        identities=[f"reader:{reader_id}" if reader_id else "", address_hash],
         limits=settings.COMMENTS_RATE_LIMITS,
     ) as exceeded:
         if exceeded:
@@ -287,7 +289,7 @@ def submit_comment(*, article, reader_id, ip_hash, name, body, email="", parent=
             body=body,
             status=Comment.Status.PENDING,
             reader_id=reader_id or "",
-            ip_hash=ip_hash or "",
+            address_hash=address_hash or "",
         )
         banned, duplicate, threads_before = _store_unless_refused(comment)
         if banned:
@@ -331,7 +333,7 @@ def _store_unless_refused(comment):
         timezone.now() - DUPLICATE_WINDOW, connection
     )
     params = {
-        "address": comment.ip_hash,
+        "address": comment.address_hash,
         "body": comment.body,
         "name": comment.name,
         "since": since,
@@ -358,7 +360,7 @@ def _store_unless_refused(comment):
     for field in _inserted_fields():
         value = field.pre_save(comment, True)
         params[f"field_{field.attname}"] = field.get_db_prep_save(value, connection)
-    who = f"{article.pk}:{comment.ip_hash or reader_id}"
+    who = f"{article.pk}:{comment.address_hash or reader_id}"
     digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
     own_transaction = not connection.in_atomic_block
     with connection.cursor() as cursor, connection.cursor() as result:
@@ -454,7 +456,7 @@ def _comment_sql(name):
         return f"""EXISTS (
             SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL
             AND ((reader_id = %(reader)s AND reader_id <> '')
-                 OR (ip_hash = %(address)s AND ip_hash <> ''))
+                 OR (address_hash = %(address)s AND address_hash <> ''))
         )"""  # noqa: S608
     # Two EXISTS rather than one with an OR: each has an index (comment_reader_idx,
     # comment_address_idx) in a prepared statement's generic plan.
@@ -465,18 +467,18 @@ def _comment_sql(name):
         WHERE reader_id = %(reader)s AND %(reader)s <> '' AND {recent}
     ) OR EXISTS (
         SELECT 1 FROM {table}
-        WHERE ip_hash = %(address)s AND %(address)s <> '' AND name = %(name)s AND {recent}
+        WHERE address_hash = %(address)s AND %(address)s <> '' AND name = %(name)s AND {recent}
     ))"""  # noqa: S608
 
 
 @dataclass(frozen=True)
-class FlagResult:
+class ReportResult:
     created: bool
     hidden: bool
 
 
-def flag_comment(*, comment, reader_id, ip_hash, reason):
-    """A reader reports a comment: once per reader. At COMMENTS_FLAG_THRESHOLD reports since
+def report_comment(*, comment, reader_id, address_hash, reason):
+    """A reader reports a comment: once per reader. At COMMENTS_REPORT_THRESHOLD reports since
     the last moderator decision, an approved comment goes back to pending, as "reported"."""
     with transaction.atomic():
         comment = (
@@ -486,26 +488,29 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
         )
         try:
             with transaction.atomic():
-                Flag.objects.create(
-                    comment=comment, reader_id=reader_id, ip_hash=ip_hash or "", reason=reason
+                Report.objects.create(
+                    comment=comment,
+                    reader_id=reader_id,
+                    address_hash=address_hash or "",
+                    reason=reason,
                 )
         except IntegrityError:
-            return FlagResult(created=False, hidden=comment.status != Comment.Status.APPROVED)
+            return ReportResult(created=False, hidden=comment.status != Comment.Status.APPROVED)
         # The row is locked: no other report can count in between.
-        comment.flag_count += 1
+        comment.report_count += 1
         if comment.status != Comment.Status.APPROVED:
-            comment.save(update_fields=["flag_count"])
-            return FlagResult(created=True, hidden=True)
-        open_reports = Flag.objects.filter(comment=comment)
+            comment.save(update_fields=["report_count"])
+            return ReportResult(created=True, hidden=True)
+        open_reports = Report.objects.filter(comment=comment)
         if comment.moderated_at is not None:
             open_reports = open_reports.filter(created_at__gt=comment.moderated_at)
         reasons = Counter(open_reports.values_list("reason", flat=True))
         total = sum(reasons.values())
-        if total < settings.COMMENTS_FLAG_THRESHOLD:
-            comment.save(update_fields=["flag_count"])
-            return FlagResult(created=True, hidden=False)
+        if total < settings.COMMENTS_REPORT_THRESHOLD:
+            comment.save(update_fields=["report_count"])
+            return ReportResult(created=True, hidden=False)
         summary = ", ".join(
-            f"{Flag.Reason(key).label.lower()} ×{n}" for key, n in reasons.most_common()
+            f"{Report.Reason(key).label.lower()} ×{n}" for key, n in reasons.most_common()
         )
         reason_text = f"reports: {total} readers reported it ({summary})"
         if comment.moderation_reason:
@@ -513,8 +518,8 @@ def flag_comment(*, comment, reader_id, ip_hash, reason):
         comment.status = Comment.Status.PENDING
         comment.reported_at = timezone.now()
         comment.moderation_reason = reason_text[: moderation.REASON_MAX_LENGTH]
-        comment.save(update_fields=["status", "reported_at", "moderation_reason", "flag_count"])
-        return FlagResult(created=True, hidden=True)
+        comment.save(update_fields=["status", "reported_at", "moderation_reason", "report_count"])
+        return ReportResult(created=True, hidden=True)
 
 
 def _set_status(*, comment, status, moderator):
@@ -542,12 +547,12 @@ def mark_spam(*, comment, moderator=None):
 
 def ban_commenter(*, comment, moderator=None, reason=""):
     """Ban the reader id and the address hash behind a comment (the admin's action)."""
-    if not comment.reader_id and not comment.ip_hash:
+    if not comment.reader_id and not comment.address_hash:
         raise ValueError("This comment has neither a reader id nor an address to ban.")
     with transaction.atomic():
         return ReaderBan.objects.create(
             reader_id=comment.reader_id,
-            ip_hash=comment.ip_hash,
+            address_hash=comment.address_hash,
             reason=reason,
             comment=comment,
             created_by=moderator,

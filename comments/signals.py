@@ -26,8 +26,8 @@ def _article_slug(comment):
     return pagecache.slugs_of([comment.article_id])
 
 
-# A save of these fields alone changes nothing a reader sees (services.flag_comment).
-UNSEEN_FIELDS = frozenset({"flag_count"})
+# A save of these fields alone changes nothing a reader sees (services.report_comment).
+UNSEEN_FIELDS = frozenset({"report_count"})
 
 
 @receiver(post_save, sender=Comment)

@@ -19,7 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from comments.models import Comment, Flag
+from comments.models import Comment, Report
 
 Status = Comment.Status
 LIST_FIELDS = (
@@ -198,8 +198,8 @@ class CommentList:
         return f"{n:,} comment{'' if n == 1 else 's'}"
 
     @property
-    def flag_reasons(self):
-        return Flag.Reason.choices
+    def report_reasons(self):
+        return Report.Reason.choices
 
     def find(self, pk):
         """A comment shown on this page, top-level or reply, or None."""
@@ -242,7 +242,7 @@ def comment_list(*, article, reader_id, page_number=None):
     if reader_id and threads:
         shown_ids = [c.pk for thread in threads for c in [thread, *thread.shown_replies]]
         reported = set(
-            Flag.objects.filter(reader_id=reader_id, comment_id__in=shown_ids).values_list(
+            Report.objects.filter(reader_id=reader_id, comment_id__in=shown_ids).values_list(
                 "comment_id", flat=True
             )
         )

@@ -7,5 +7,5 @@ app_name = "comments"
 urlpatterns = [
     path("articles/<slug:slug>/reactions/", views.reactions, name="reactions"),
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
-    path("comments/<int:pk>/flag/", views.flag, name="flag"),
+    path("comments/<int:pk>/flag/", views.report, name="report"),
 ]

@@ -13,8 +13,8 @@ from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
 from comments import ratelimit, services
-from comments.forms import CommentForm, FlagForm
-from comments.models import Comment, Flag
+from comments.forms import CommentForm, ReportForm
+from comments.models import Comment, Report
 from comments.reactions import as_json as reactions_json
 from comments.reactions import reaction_state
 from comments.readers import new_reader_id, reader_id_from_request, remember_reader
@@ -209,7 +209,7 @@ def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
     article = _article_to_comment_on(slug)
     reader_id = reader_id_from_request(request)
-    ip_hash = request_address_hash(request)
+    address_hash = request_address_hash(request)
     if article.comments_closed:
         refusal = services.CommentRefused(services.CLOSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
@@ -218,7 +218,9 @@ def post_comment(request, slug):
     if not form.is_valid():
         # A banned reader hears that, whatever they typed (submit_comment checks valid ones).
         try:
-            services.ensure_can_comment(article=article, reader_id=reader_id, ip_hash=ip_hash)
+            services.ensure_can_comment(
+                article=article, reader_id=reader_id, address_hash=address_hash
+            )
         except services.CommentRefused as refusal:
             return _refused(request, article=article, refusal=refusal)
         if wants_json(request):
@@ -235,7 +237,7 @@ def post_comment(request, slug):
         comment = services.submit_comment(
             article=article,
             reader_id=reader_id,
-            ip_hash=ip_hash,
+            address_hash=address_hash,
             name=data["name"],
             email=data["email"],
             body=data["body"],
@@ -270,7 +272,7 @@ def post_comment(request, slug):
 
 @cross_origin_protected
 @require_http_methods(["GET", "HEAD", "POST"])
-def flag(request, pk):
+def report(request, pk):
     """A reader reports a comment, once; enough reports send it back to the queue. GET: the
     report form on a page of its own (the comment's Report link without JavaScript)."""
     comment = get_object_or_404(
@@ -279,27 +281,27 @@ def flag(request, pk):
     )
     article = comment.article
     reader_id = reader_id_from_request(request)
-    ip_hash = request_address_hash(request)
+    address_hash = request_address_hash(request)
     if comment.status != Comment.Status.APPROVED and not (
-        reader_id and Flag.objects.filter(comment=comment, reader_id=reader_id).exists()
+        reader_id and Report.objects.filter(comment=comment, reader_id=reader_id).exists()
     ):
         raise Http404("No comment to report here.")
-    if services.is_banned(reader_id=reader_id, ip_hash=ip_hash):
+    if services.is_banned(reader_id=reader_id, address_hash=address_hash):
         refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
     if request.method != "POST":
-        already = reader_id and Flag.objects.filter(comment=comment, reader_id=reader_id).exists()
+        already = reader_id and Report.objects.filter(comment=comment, reader_id=reader_id).exists()
         context = {
             "article": article,
             "comment": comment,
-            "flag_reasons": Flag.Reason.choices,
+            "report_reasons": Report.Reason.choices,
             "already_reported": ALREADY_REPORTED_MESSAGE if already else None,
         }
         response = render(request, "comments/report.html", context)
         add_never_cache_headers(response)
         return response
 
-    form = FlagForm(request.POST)
+    form = ReportForm(request.POST)
     if not form.is_valid():
         message = form.errors["reason"][0]
         if wants_json(request):
@@ -308,7 +310,7 @@ def flag(request, pk):
 
     exceeded = ratelimit.hit(
         scope="reports",
-        identities=[f"reader:{reader_id}" if reader_id else "", ip_hash],
+        identities=[f"reader:{reader_id}" if reader_id else "", address_hash],
         limits=settings.COMMENTS_REPORT_RATE_LIMITS,
     )
     if exceeded:
@@ -319,8 +321,11 @@ def flag(request, pk):
     new_reader = reader_id is None
     if new_reader:
         reader_id = new_reader_id()
-    result = services.flag_comment(
-        comment=comment, reader_id=reader_id, ip_hash=ip_hash, reason=form.cleaned_data["reason"]
+    result = services.report_comment(
+        comment=comment,
+        reader_id=reader_id,
+        address_hash=address_hash,
+        reason=form.cleaned_data["reason"],
     )
     message = REPORTED_MESSAGE if result.created else ALREADY_REPORTED_MESSAGE
     if wants_json(request):

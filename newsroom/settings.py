@@ -297,7 +297,7 @@ REACTION_RATE_WINDOW = env.int("REACTION_RATE_WINDOW", default=60)
 # A comment with more links than this waits for a moderator, even on post-moderated articles.
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 # Reports that send an approved comment back to the moderation queue.
-COMMENTS_FLAG_THRESHOLD = env.int("COMMENTS_FLAG_THRESHOLD", default=3)
+COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
 
 
 # Comments accepted per reader and per client address: "count/seconds" windows.

@@ -56,7 +56,7 @@ def test_the_roles_hold_what_the_issue_lists():
     assert not any(p.startswith("comments.") and "view" not in p for p in editors)
     assert "articles.view_article" in moderators
     assert not any(p.startswith("articles.") and p != "articles.view_article" for p in moderators)
-    assert {"comments.moderate_comment", "comments.view_flag"} <= moderators
+    assert {"comments.moderate_comment", "comments.view_report"} <= moderators
     assert "comments.change_comment" not in moderators  # they decide, they never rewrite
 
 

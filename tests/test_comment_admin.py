@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments.models import BannedWord, Comment, Flag, ReaderBan
+from comments.models import BannedWord, Comment, ReaderBan, Report
 from tests.commenting import REJECTED, make_comment, post_comment
 
 
@@ -28,14 +28,14 @@ def test_a_banned_word_added_in_the_admin_rejects_the_next_comment(staff_client,
     [
         "/admin/comments/bannedword/",
         "/admin/comments/suspectword/",
-        "/admin/comments/flag/",
+        "/admin/comments/report/",
         "/admin/comments/readerban/",
         "/admin/comments/comment/",
     ],
 )
 def test_the_moderation_lists_open_in_the_admin(staff_client, article, url):
     comment = make_comment(article)
-    Flag.objects.create(comment=comment, reader_id="r" * 48, reason="spam")
+    Report.objects.create(comment=comment, reader_id="r" * 48, reason="spam")
     ReaderBan.objects.create(reader_id="r" * 48, comment=comment)
     assert staff_client.get(url).status_code == 200
 

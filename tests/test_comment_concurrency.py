@@ -66,6 +66,6 @@ def test_simultaneous_reports_are_all_counted(transactional_db):
 
     assert run_together(3, report) == [303] * 3
     comment.refresh_from_db()
-    assert comment.flag_count == 3
+    assert comment.report_count == 3
     assert comment.status == PENDING
     assert comment.reported_at is not None

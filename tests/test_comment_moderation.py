@@ -466,7 +466,7 @@ def test_a_banned_reader_is_refused_even_with_an_invalid_form(client, article):
 
 
 def test_a_banned_address_is_refused_whatever_the_cookie(article):
-    ReaderBan.objects.create(ip_hash=CLIENT_ADDRESS_HASH)
+    ReaderBan.objects.create(address_hash=CLIENT_ADDRESS_HASH)
     response = post_comment_json(Client(), article)
     assert response.status_code == 403
     assert response.json() == {"error": BANNED}
@@ -482,5 +482,5 @@ def test_a_lifted_ban_lets_the_reader_comment_again(client, article):
 
 def test_a_ban_on_someone_else_changes_nothing(client, article):
     as_reader(client)
-    ReaderBan.objects.create(reader_id="f" * 48, ip_hash="0" * 64)
+    ReaderBan.objects.create(reader_id="f" * 48, address_hash="0" * 64)
     assert post_comment(client, article).status_code == 303

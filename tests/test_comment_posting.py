@@ -137,11 +137,11 @@ def test_the_email_address_is_never_shown(client, post_moderated):
 def test_the_address_is_stored_only_as_a_keyed_hash(client, article, settings):
     post_comment(client, article, body="First.")
     comment = Comment.objects.get()
-    assert comment.ip_hash == CLIENT_ADDRESS_HASH
-    assert len(comment.ip_hash) == 64
+    assert comment.address_hash == CLIENT_ADDRESS_HASH
+    assert len(comment.address_hash) == 64
     assert "127.0.0.1" not in str(Comment.objects.filter(pk=comment.pk).values().get())
     settings.ADDRESS_HASH_KEY = "another-key"
-    assert address_hash("127.0.0.1") != comment.ip_hash
+    assert address_hash("127.0.0.1") != comment.address_hash
 
 
 def test_behind_a_proxy_the_forwarded_address_is_hashed(client, article, settings):
@@ -151,7 +151,7 @@ def test_behind_a_proxy_the_forwarded_address_is_hashed(client, article, setting
         {"name": "Ann", "body": "Via the proxy."},
         headers={"x-forwarded-for": "198.51.100.7"},
     )
-    assert Comment.objects.get().ip_hash == address_hash("198.51.100.7")
+    assert Comment.objects.get().address_hash == address_hash("198.51.100.7")
 
 
 def test_an_ipv6_client_is_known_by_its_64_block(db):

@@ -5,7 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments import services
-from comments.models import Comment, Flag, ReaderBan
+from comments.models import Comment, ReaderBan, Report
 from tests.commenting import APPROVED, PENDING, REJECTED, as_reader, make_comment
 from tests.helpers import html, make_article
 
@@ -13,12 +13,12 @@ REPORTED = "Reported — thank you"
 ALREADY = "You have already reported this comment: thank you."
 
 
-def flag_url(comment):
+def report_url(comment):
     return f"/comments/{comment.pk}/flag/"
 
 
 def report(client, comment, reason="abuse", **headers):
-    return client.post(flag_url(comment), {"reason": reason}, headers=headers or None)
+    return client.post(report_url(comment), {"reason": reason}, headers=headers or None)
 
 
 def messages_after(client, response):
@@ -36,11 +36,11 @@ def test_a_reader_reports_a_comment_and_is_thanked(client, comment):
     assert response.status_code == 303
     assert response["Location"] == f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
     assert messages_after(client, response) == [REPORTED]
-    flag = Flag.objects.get()
+    flag = Report.objects.get()
     assert (flag.comment, flag.reason) == (comment, "off-topic")
     comment.refresh_from_db()
     assert comment.status == APPROVED
-    assert comment.flag_count == 1
+    assert comment.report_count == 1
 
 
 def test_the_reporter_sees_their_report_in_place_of_the_form(client, comment):
@@ -58,17 +58,17 @@ def test_a_second_report_from_the_same_reader_changes_nothing(client, comment):
     response = report(client, comment, reason="abuse")
     assert response.status_code == 303
     assert messages_after(client, response) == [ALREADY]
-    assert Flag.objects.get().reason == "spam"
+    assert Report.objects.get().reason == "spam"
     comment.refresh_from_db()
-    assert comment.flag_count == 1
+    assert comment.report_count == 1
 
 
 def test_one_report_per_reader_is_a_database_rule(comment):
     from django.db import IntegrityError, transaction
 
-    Flag.objects.create(comment=comment, reader_id="r" * 48, reason="spam")
+    Report.objects.create(comment=comment, reader_id="r" * 48, reason="spam")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Flag.objects.create(comment=comment, reader_id="r" * 48, reason="abuse")
+        Report.objects.create(comment=comment, reader_id="r" * 48, reason="abuse")
 
 
 def test_three_reports_send_the_comment_back_to_the_queue_as_reported(comment):
@@ -78,7 +78,7 @@ def test_three_reports_send_the_comment_back_to_the_queue_as_reported(comment):
     comment.refresh_from_db()
     assert comment.status == PENDING
     assert comment.reported_at is not None
-    assert comment.flag_count == 3
+    assert comment.report_count == 3
     assert comment.moderation_reason == (
         "reports: 3 readers reported it (abusive or hateful ×2, spam ×1)"
     )
@@ -97,7 +97,7 @@ def test_two_reports_leave_the_comment_up(comment):
 
 
 def test_the_report_threshold_is_a_setting(client, comment, settings):
-    settings.COMMENTS_FLAG_THRESHOLD = 1
+    settings.COMMENTS_REPORT_THRESHOLD = 1
     report(client, comment)
     comment.refresh_from_db()
     assert comment.status == PENDING
@@ -130,7 +130,7 @@ def test_a_moderator_approving_it_again_starts_the_count_afresh(comment, moderat
         report(Client(), comment)
     comment.refresh_from_db()
     assert comment.status == APPROVED
-    assert comment.flag_count == 5
+    assert comment.report_count == 5
     report(Client(), comment)
     comment.refresh_from_db()
     assert comment.status == PENDING
@@ -165,7 +165,7 @@ def test_a_script_reporting_in_place_gets_json(client, comment):
 def test_the_reporter_gets_the_reader_cookie(comment):
     response = report(Client(), comment)
     assert response.cookies["reader"]["httponly"]
-    assert Flag.objects.get().reader_id
+    assert Report.objects.get().reader_id
 
 
 @pytest.mark.parametrize("reason", ["", "rude", "SPAM", "spam\x00"])
@@ -177,11 +177,11 @@ def test_a_report_without_a_known_reason_is_refused(client, comment, reason):
         "Choose why you are reporting this comment.",
         "Choose a reason: spam, abuse, off-topic or other.",
     }
-    assert Flag.objects.count() == 0
+    assert Report.objects.count() == 0
 
 
 def test_a_report_without_a_reason_field_is_refused_as_json(client, comment):
-    response = client.post(flag_url(comment), {}, headers={"accept": "application/json"})
+    response = client.post(report_url(comment), {}, headers={"accept": "application/json"})
     assert response.status_code == 400
     assert response.json() == {"error": "Choose why you are reporting this comment."}
 
@@ -190,7 +190,7 @@ def test_a_report_without_a_reason_field_is_refused_as_json(client, comment):
 def test_a_comment_nobody_can_see_cannot_be_reported(client, article, status):
     hidden = make_comment(article, status=status)
     assert report(client, hidden).status_code == 404
-    assert Flag.objects.count() == 0
+    assert Report.objects.count() == 0
 
 
 @pytest.mark.parametrize("fixture", ["draft", "scheduled"])
@@ -206,15 +206,15 @@ def test_an_unknown_comment_cannot_be_reported(client, db, pk):
 
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_the_report_url_takes_no_other_method(client, comment, method):
-    assert getattr(client, method)(flag_url(comment)).status_code == 405
+    assert getattr(client, method)(report_url(comment)).status_code == 405
 
 
 def test_a_report_from_another_site_is_forbidden(comment):
     response = Client(enforce_csrf_checks=True).post(
-        flag_url(comment), {"reason": "spam"}, headers={"Origin": "https://evil.example"}
+        report_url(comment), {"reason": "spam"}, headers={"Origin": "https://evil.example"}
     )
     assert response.status_code == 403
-    assert Flag.objects.count() == 0
+    assert Report.objects.count() == 0
 
 
 def test_a_banned_reader_cannot_report(client, comment):
@@ -224,7 +224,7 @@ def test_a_banned_reader_cannot_report(client, comment):
     assert html(response).find(class_="comment-messages").get_text(strip=True) == (
         "You can no longer report comments on this site."
     )
-    assert Flag.objects.count() == 0
+    assert Report.objects.count() == 0
 
 
 def test_reports_on_a_closed_article_still_count(client, closed_article):
@@ -237,8 +237,8 @@ def test_reports_are_kept_per_comment(article):
     reader = Client()
     report(reader, first)
     report(reader, second)
-    assert Flag.objects.count() == 2
-    assert timezone.now() >= Flag.objects.first().created_at
+    assert Report.objects.count() == 2
+    assert timezone.now() >= Report.objects.first().created_at
 
 
 def test_reporting_costs_a_bounded_number_of_queries(
@@ -260,8 +260,8 @@ def test_a_reader_reporting_too_fast_gets_429_and_nothing_is_stored(client, arti
     assert html(response).select_one(".comment-messages .message-error").get_text() == (
         "You are reporting too fast: at most 2 reports in 10 minutes. Please try again later."
     )
-    assert Flag.objects.count() == 2
-    assert not Flag.objects.filter(comment=comments[2]).exists()
+    assert Report.objects.count() == 2
+    assert not Report.objects.filter(comment=comments[2]).exists()
     json_response = report(client, comments[2], Accept="application/json")
     assert json_response.status_code == 429
     assert json_response.json()["error"].startswith("You are reporting too fast")
@@ -272,19 +272,19 @@ def test_new_readers_from_one_address_share_the_report_limit(article, settings):
     comment = make_comment(article, name="Ann", body="Something contested.")
     statuses = [report(Client(REMOTE_ADDR="203.0.113.9"), comment).status_code for _ in range(3)]
     assert statuses == [303, 303, 429]
-    assert Flag.objects.count() == 2
+    assert Report.objects.count() == 2
     assert report(Client(REMOTE_ADDR="198.51.100.4"), comment).status_code == 303
 
 
 def test_the_report_link_leads_to_a_page_with_the_report_form(client, comment):
-    response = client.get(flag_url(comment))
+    response = client.get(report_url(comment))
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"]
     page = html(response)
     assert page.h1.get_text() == "Report a comment"
     assert "Something contested." in page.find("blockquote").get_text()
     form = page.find("form", class_="report-form")
-    assert form["action"] == flag_url(comment)
+    assert form["action"] == report_url(comment)
     assert not form.find(attrs={"name": "csrfmiddlewaretoken"})
     assert [radio["value"] for radio in form.find_all("input", type="radio")] == [
         "spam",
@@ -298,7 +298,7 @@ def test_the_report_link_leads_to_a_page_with_the_report_form(client, comment):
 
 def test_the_report_page_of_a_reported_comment_thanks_its_reporter(client, comment):
     report(client, comment)
-    page = html(client.get(flag_url(comment)))
+    page = html(client.get(report_url(comment)))
     assert page.find(class_="reported").get_text() == ALREADY
     assert not page.find("form", class_="report-form")
 
@@ -306,13 +306,13 @@ def test_the_report_page_of_a_reported_comment_thanks_its_reporter(client, comme
 @pytest.mark.parametrize("status", [PENDING, REJECTED])
 def test_there_is_no_report_page_for_a_comment_not_shown(client, article, status):
     held = make_comment(article, status=status, body="Not shown.")
-    assert client.get(flag_url(held)).status_code == 404
+    assert client.get(report_url(held)).status_code == 404
     assert client.get("/comments/999999/flag/").status_code == 404
 
 
 def test_a_banned_reader_gets_no_report_form(client, comment):
     ReaderBan.objects.create(reader_id=as_reader(client))
-    response = client.get(flag_url(comment))
+    response = client.get(report_url(comment))
     assert response.status_code == 403
     assert html(response).find(class_="comment-messages").get_text(strip=True) == (
         "You can no longer report comments on this site."

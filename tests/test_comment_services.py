@@ -52,7 +52,7 @@ def test_banning_a_commenter_stores_their_reader_id_and_address_hash(client, art
     post_comment(client, article, body="Trolling.")
     comment = Comment.objects.get()
     ban = services.ban_commenter(comment=comment, moderator=moderator, reason="Trolling")
-    assert (ban.reader_id, ban.ip_hash) == (comment.reader_id, CLIENT_ADDRESS_HASH)
+    assert (ban.reader_id, ban.address_hash) == (comment.reader_id, CLIENT_ADDRESS_HASH)
     assert (ban.comment, ban.created_by, ban.reason) == (comment, moderator, "Trolling")
     assert ban.is_active
     response = post_comment(client, article, body="Again.")
@@ -73,7 +73,7 @@ def test_a_lifted_ban_no_longer_applies(client, article, moderator):
 
 
 def test_a_comment_with_nothing_to_ban_cannot_be_banned(article):
-    comment = make_comment(article, reader_id="", ip_hash="")
+    comment = make_comment(article, reader_id="", address_hash="")
     with pytest.raises(ValueError, match="neither a reader id nor an address"):
         services.ban_commenter(comment=comment)
 
@@ -82,13 +82,13 @@ def test_a_ban_needs_a_reader_or_an_address(db):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReaderBan.objects.create(reader_id="", ip_hash="")
+        ReaderBan.objects.create(reader_id="", address_hash="")
 
 
 def test_submit_comment_refuses_a_closed_article_whoever_calls_it(closed_article):
     with pytest.raises(services.CommentRefused) as refused:
         services.submit_comment(
-            article=closed_article, reader_id="r" * 48, ip_hash="", name="A", body="B"
+            article=closed_article, reader_id="r" * 48, address_hash="", name="A", body="B"
         )
     assert refused.value.status == 403
     assert str(refused.value) == "Comments are closed for this article."
@@ -123,7 +123,7 @@ def test_a_comment_the_database_refuses_leaves_nothing_behind(transactional_db, 
     comments then go through."""
     from django.db import DatabaseError, connection
 
-    reader = {"article": article, "reader_id": "a" * 48, "ip_hash": CLIENT_ADDRESS_HASH}
+    reader = {"article": article, "reader_id": "a" * 48, "address_hash": CLIENT_ADDRESS_HASH}
     with pytest.raises(DatabaseError):
         services.submit_comment(**reader, name=name, body="Refused by the database.")
     assert not Comment.objects.exists()

@@ -5,7 +5,7 @@ stored when refused. Signed-in users keep Django's token check."""
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Flag, Reaction
+from comments.models import Comment, Reaction, Report
 from tests.commenting import make_comment
 from tests.helpers import html
 
@@ -26,7 +26,7 @@ def endpoints(article):
 
 
 def stored():
-    return Reaction.objects.count() + (Comment.objects.count() - 1) + Flag.objects.count()
+    return Reaction.objects.count() + (Comment.objects.count() - 1) + Report.objects.count()
 
 
 ALLOWED = [

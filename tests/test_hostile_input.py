@@ -6,7 +6,7 @@ from django.test import Client
 
 from articles.models import Article
 from comments import services
-from comments.models import Comment, Flag
+from comments.models import Comment, Report
 from tests.commenting import make_comment
 from tests.hostile_inputs import HOSTILE_INPUTS
 from tests.inert import assert_inert
@@ -69,7 +69,7 @@ def test_a_hostile_report_reason_is_refused_as_text(client, article, index, host
     response = client.post(f"/comments/{comment.pk}/flag/", {"reason": hostile})
     assert response.status_code == 400
     assert_inert(response.content)
-    assert not Flag.objects.exists()
+    assert not Report.objects.exists()
 
 
 @pytest.mark.parametrize(("index", "hostile"), CASES)

@@ -5,7 +5,7 @@ from django.contrib.admin.models import ADDITION, CHANGE
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment, Flag, ReaderBan, SuspectWord
+from comments.models import Comment, ReaderBan, Report, SuspectWord
 from tests.admin import BANS, COMMENTS, change_url, history, messages_after, run_action
 from tests.commenting import (
     APPROVED,
@@ -80,9 +80,9 @@ def test_the_page_says_when_no_rule_spoke(moderator_client, article):
 
 
 def test_the_page_lists_the_reports(moderator_client, article):
-    comment = make_comment(article, status=PENDING, flag_count=2, reported_at=timezone.now())
-    Flag.objects.create(comment=comment, reader_id="a" * 48, reason="abuse")
-    Flag.objects.create(comment=comment, reader_id="b" * 48, reason="spam")
+    comment = make_comment(article, status=PENDING, report_count=2, reported_at=timezone.now())
+    Report.objects.create(comment=comment, reader_id="a" * 48, reason="abuse")
+    Report.objects.create(comment=comment, reader_id="b" * 48, reason="spam")
     page = html(moderator_client.get(change_url(comment)))
     reports = page.select_one(".comment-reports")
     assert "Readers’ reports (2)" in reports.get_text()
@@ -185,7 +185,7 @@ def test_ban_this_commenter_asks_then_bans_their_reader_id_and_address(
     assert response["Location"] == change_url(comment)
     assert messages_after(response) == ["1 commenter was banned: they can no longer comment."]
     ban = ReaderBan.objects.get()
-    assert (ban.reader_id, ban.ip_hash) == (reader_id, CLIENT_ADDRESS_HASH)
+    assert (ban.reader_id, ban.address_hash) == (reader_id, CLIENT_ADDRESS_HASH)
     assert (ban.reason, ban.created_by, ban.comment) == ("Abuse", moderator, comment)
     assert history(ban)[0].action_flag == ADDITION
     # The reader is refused with a message, also from a fresh browser on the same address.
@@ -210,7 +210,9 @@ def test_the_ban_action_asks_then_bans_each_commenter_once(moderator_client, art
     as_reader(second)
     post_comment(second, article, name="Other", body="Another one.")
     b = Comment.objects.get(name="Other")
-    again = make_comment(article, status=PENDING, reader_id=a.reader_id, ip_hash=a.ip_hash)
+    again = make_comment(
+        article, status=PENDING, reader_id=a.reader_id, address_hash=a.address_hash
+    )
     response = run_action(moderator_client, COMMENTS, "ban_commenters", [a, b, again])
     assert response.status_code == 200
     assert "Ban these commenters?" in response.content.decode()
@@ -226,7 +228,7 @@ def test_the_ban_action_asks_then_bans_each_commenter_once(moderator_client, art
 
 
 def test_a_comment_without_reader_or_address_cannot_be_banned(moderator_client, article):
-    comment = make_comment(article, status=PENDING, reader_id="", ip_hash="")
+    comment = make_comment(article, status=PENDING, reader_id="", address_hash="")
     response = moderator_client.post(f"{COMMENTS}{comment.pk}/ban/", {"post": "yes"})
     assert "could not be banned" in messages_after(response)[0]
     assert not ReaderBan.objects.exists()
@@ -283,8 +285,8 @@ def test_a_suspect_word_added_by_a_moderator_holds_the_next_comment(
 
 def test_reports_are_listed_for_moderators(moderator_client, article):
     comment = make_comment(article, status=PENDING, body="Reported text.")
-    Flag.objects.create(comment=comment, reader_id="a" * 48, reason="abuse")
-    page = html(moderator_client.get("/admin/comments/flag/"))
+    Report.objects.create(comment=comment, reader_id="a" * 48, reason="abuse")
+    page = html(moderator_client.get("/admin/comments/report/"))
     link = page.select_one("td.field-comment_link a, th.field-comment_link a")
     assert link["href"] == change_url(comment)
-    assert moderator_client.get("/admin/comments/flag/add/").status_code == 403
+    assert moderator_client.get("/admin/comments/report/add/").status_code == 403

@@ -65,7 +65,7 @@ def test_each_row_shows_excerpt_name_article_reason_reports_and_time(moderator_c
         name="Ann",
         body="word " * 100,
         moderation_reason="suspect words: “word”",
-        flag_count=2,
+        report_count=2,
     )
     page = html(moderator_client.get(COMMENTS))
     headers = [th.get_text(" ", strip=True) for th in page.select("#result_list thead th")]
@@ -111,7 +111,7 @@ def test_the_reported_filter_shows_what_readers_sent_back(moderator_client, queu
     reported = make_comment(queue["approved"].article, status=APPROVED, body="Reported one.")
     services.approve(comment=reported)
     Comment.objects.filter(pk=reported.pk).update(
-        status=PENDING, reported_at=timezone.now(), flag_count=3
+        status=PENDING, reported_at=timezone.now(), report_count=3
     )
     response = moderator_client.get(COMMENTS, {"reported": "yes"})
     assert excerpts(response) == ["Reported one."]
@@ -222,7 +222,7 @@ def test_a_rejection_takes_an_approved_comment_off_the_page_at_once(moderator_cl
 
 
 def test_approving_a_reported_comment_clears_its_report(moderator_client, article):
-    comment = make_comment(article, status=PENDING, reported_at=timezone.now(), flag_count=3)
+    comment = make_comment(article, status=PENDING, reported_at=timezone.now(), report_count=3)
     run_action(moderator_client, COMMENTS, "approve_comments", [comment])
     comment.refresh_from_db()
     assert (comment.status, comment.reported_at) == (APPROVED, None)

@@ -13,7 +13,6 @@ or REQUIRE_BROWSER=1 (CI) is set: there it fails.
 
 import http.cookiejar
 import os
-import random
 import shutil
 import socket
 import subprocess
@@ -27,10 +26,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
-from django.db import connection
 
 from comments.models import Comment
 from tests.helpers import make_article
+from tests.servers import NoRedirects, database_url, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
@@ -61,29 +60,6 @@ def require_nginx():
     if os.environ.get("REQUIRE_NGINX") or os.environ.get("REQUIRE_BROWSER"):
         pytest.fail(reason)
     pytest.skip(reason)
-
-
-def free_port():
-    """A free port below the kernel's ephemeral range (32768 up), where no outgoing
-    connection of this machine can take it between this check and the server's bind."""
-    for port in random.sample(range(20000, 32768), 200):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port below 32768")
-
-
-def database_url():
-    """The test database, as the servers reach it."""
-    db = connection.settings_dict
-    credentials = urllib.parse.quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}"
 
 
 class Stack:
@@ -185,25 +161,6 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
                 process.wait(timeout=35)
             log.close()
         shutil.rmtree(work, ignore_errors=True)
-
-
-def wait_until_up(process, base, log):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{base} stopped:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"{base} did not answer:\n{log.read_text()[-3000:]}")
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Answer:
@@ -363,8 +320,8 @@ def test_posts_go_through_and_forged_cross_site_posts_are_refused(stack):
             headers={"X-Forwarded-For": spoofed},
         )
         assert answer.status == 303
-    hashes = {c.ip_hash for c in Comment.objects.filter(body__startswith="Spoofed")}
-    assert hashes == {Comment.objects.get(body="Through nginx.").ip_hash} and "" not in hashes
+    hashes = {c.address_hash for c in Comment.objects.filter(body__startswith="Spoofed")}
+    assert hashes == {Comment.objects.get(body="Through nginx.").address_hash} and "" not in hashes
 
     forger = Reader()
     for path, data in (

@@ -20,15 +20,7 @@ from articles.models import Article
 from comments import services
 from comments.models import Comment
 from tests.commenting import APPROVED, PENDING, as_reader, make_comment, post_comment
-from tests.helpers import html, make_section
-
-JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-def page_of(client, article, query=""):
-    response = client.get(article.get_absolute_url() + query)
-    assert response.status_code == 200
-    return html(response)
+from tests.helpers import html, make_section, page_of, tap
 
 
 def joy(page):
@@ -38,10 +30,6 @@ def joy(page):
 
 def comment_ids(page):
     return [item["id"] for item in page.select("#comment-list li.comment")]
-
-
-def tap(client, article, key="joy"):
-    return client.post(f"{article.get_absolute_url()}reactions/", {"emoji": key}, **JSON)
 
 
 def change_title_behind_the_apps_back(article, title):
@@ -170,7 +158,7 @@ def test_a_queryset_update_shows_within_the_bound_all_the_same(client, article, 
 
 
 def test_reports_that_hide_a_comment_take_it_away_at_once(client, article, settings):
-    settings.COMMENTS_FLAG_THRESHOLD = 2
+    settings.COMMENTS_REPORT_THRESHOLD = 2
     comment = make_comment(article)
     assert comment_ids(page_of(client, article)) == [f"comment-{comment.pk}"]
     for _ in range(2):

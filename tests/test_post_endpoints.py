@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Flag, Reaction
+from comments.models import Comment, Reaction, Report
 from tests.commenting import make_comment
 from tests.helpers import html
 
@@ -24,7 +24,9 @@ def endpoints(article):
 
 def nothing_stored():
     return (
-        Reaction.objects.count() == 0 and Comment.objects.count() == 1 and Flag.objects.count() == 0
+        Reaction.objects.count() == 0
+        and Comment.objects.count() == 1
+        and Report.objects.count() == 0
     )
 
 

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class FloorConfig(AppConfig):
-    """The benchmark's floors; installed only by bench/settings.py."""
+    """The benchmark's floors and its moderation-queue command (bench_queue); installed
+    only by bench/settings.py."""
 
     name = "bench.floor"
     label = "bench_floor"

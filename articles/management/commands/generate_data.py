@@ -211,11 +211,11 @@ class Command(BaseCommand):
             "body",
             "status",
             "reader_id",
-            "ip_hash",
+            "address_hash",
             "created_at",
             "moderated_at",
             "moderation_reason",
-            "flag_count",
+            "report_count",
         ]
         rows = []
         for article_pk, n in per_article.items():

@@ -25,7 +25,7 @@ ROLES = {
         # Comments and readers' reports: view and moderate (never edit what was written).
         "comments.view_comment",
         "comments.moderate_comment",
-        "comments.view_flag",
+        "comments.view_report",
         # The word lists the rules use.
         "comments.view_bannedword",
         "comments.add_bannedword",

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.models import Comment, Flag
+from comments.models import Comment, Report
 
 
 class Command(BaseCommand):
@@ -32,13 +32,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             comments = (
                 Comment.objects.filter(created_at__lt=cutoff)
-                .filter(~Q(email="") | ~Q(ip_hash=""))
-                .update(email="", ip_hash="")
+                .filter(~Q(email="") | ~Q(address_hash=""))
+                .update(email="", address_hash="")
             )
-            flags = (
-                Flag.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
+            reports = (
+                Report.objects.filter(created_at__lt=cutoff)
+                .exclude(address_hash="")
+                .update(address_hash="")
             )
         self.stdout.write(
-            f"Removed emails and address hashes from {comments} comment(s) and {flags} "
+            f"Removed emails and address hashes from {comments} comment(s) and {reports} "
             f"report(s) older than {older_than} day(s)."
         )

@@ -1,5 +1,7 @@
-"""Time the moderation queue's changelist on a large PostgreSQL table.
+"""`make bench-queue`: time the moderation queue's changelist on a large PostgreSQL table.
+A command of the bench's own app, so only with the bench's settings:
 
+    export DJANGO_SETTINGS_MODULE=bench.settings
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_admin_scale \\
         python manage.py migrate
     DATABASE_URL=… python manage.py bench_queue --scratch --comments 1000000
@@ -44,15 +46,15 @@ INSERT INTO articles_article
 SELECT 'Scale article ' || g, 'scale-article-' || g, 'A story for the benchmark.', '',
        'Body.', '<p>Body.</p>', 'published', now() - g * interval '3 hours', 'pre',
        now(), now()
-FROM generate_series(%s, %s) AS g
+FROM generate_series(%s::bigint, %s::bigint) AS g
 """
 
 # 4% pending (of which a tenth were reported), 86% approved, 7% rejected, 3% spam.
 COMMENTS_SQL = """
 WITH a AS (SELECT array_agg(id ORDER BY id) AS ids FROM articles_article)
 INSERT INTO comments_comment
-    (article_id, name, email, body, status, reader_id, ip_hash, created_at,
-     moderation_reason, flag_count, reported_at, moderated_at)
+    (article_id, name, email, body, status, reader_id, address_hash, created_at,
+     moderation_reason, report_count, reported_at, moderated_at)
 SELECT a.ids[1 + (g %% array_length(a.ids, 1))],
        'Reader ' || (g %% 50000),
        '',
@@ -68,7 +70,7 @@ SELECT a.ids[1 + (g %% array_length(a.ids, 1))],
        CASE WHEN g %% 1000 < 4 THEN 3 ELSE 0 END,
        CASE WHEN g %% 1000 < 4 THEN now() ELSE NULL END,
        CASE WHEN g %% 100 >= 4 THEN now() ELSE NULL END
-FROM generate_series(%s, %s) AS g, a
+FROM generate_series(%s::bigint, %s::bigint) AS g, a
 """
 
 
