@@ -1,11 +1,9 @@
 """The site's two caches: Redis where REDIS_URL is set, else one on local disk that every
 process on the machine shares.
 
-Redis. Django's RedisCache, made cheaper per call, plus rate-limit logs checked and
-written in one round trip, and a site that carries on when Redis cannot be reached.
-Django's client builds a new redis.Redis object for every cache call, which costs more
-than the call itself on a page served from the cache; here each process keeps one per
-connection pool (redis.Redis is thread-safe, and its pool starts afresh after a fork).
+Redis. Django's RedisCache, plus rate-limit logs checked and written in one round trip
+(a Lua script, run by a redis.Redis client of our own: Django's cache client offers no
+public way to run one), and a site that carries on when Redis cannot be reached.
 
 When a call cannot reach Redis (refused, or no answer within the socket timeout), the
 process logs it once and carries on with a cache of its own in local memory, and asks
@@ -24,6 +22,7 @@ are checked and written in one SQLite transaction (docs/decisions/cross-process-
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from functools import partial
@@ -107,43 +106,30 @@ def remove_action_from(cache, logs, action):
                 cache.set(key, [entry for entry in log if entry[1] != action], longest)
 
 
-class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+def log_action_in_redis(client, logs, *, now, action):
+    """The LOG_ACTION script: one round trip, atomic (called by its digest; loaded again
+    if Redis lost it). `logs`: (key, [(actions allowed, window in seconds), ...])."""
+    arguments = [LOG_ACTION_SHA1, len(logs), *(key for key, _limits in logs), repr(now), action]
+    for _key, limits in logs:
+        arguments.append(len(limits))
+        for allowed, seconds in limits:
+            arguments += [allowed, seconds]
+    try:
+        refused = client.evalsha(*arguments)
+    except redis.exceptions.NoScriptError:
+        client.script_load(LOG_ACTION)
+        refused = client.evalsha(*arguments)
+    if refused is None:
+        return None
+    log_number, limit_number, seconds = refused
+    return log_number - 1, limit_number - 1, float(seconds)
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
 
-    def log_action(self, logs, *, now, action):
-        """The LOG_ACTION script: one round trip, atomic (called by its digest; loaded again
-        if Redis lost it). `logs`: (key, [(actions allowed, window in seconds), ...])."""
-        client = self.get_client(write=True)
-        arguments = [LOG_ACTION_SHA1, len(logs), *(key for key, _limits in logs), repr(now), action]
-        for _key, limits in logs:
-            arguments.append(len(limits))
-            for allowed, seconds in limits:
-                arguments += [allowed, seconds]
-        try:
-            refused = client.evalsha(*arguments)
-        except redis.exceptions.NoScriptError:
-            client.script_load(LOG_ACTION)
-            refused = client.evalsha(*arguments)
-        if refused is None:
-            return None
-        log_number, limit_number, seconds = refused
-        return log_number - 1, limit_number - 1, float(seconds)
-
-    def remove_action(self, keys, action):
-        client = self.get_client(write=True)
-        with client.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.zrem(key, action)
-            pipe.execute()
+def remove_action_from_redis(client, keys, action):
+    with client.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.zrem(key, action)
+        pipe.execute()
 
 
 def _shared_or_local_method(name):
@@ -163,7 +149,10 @@ def _shared_or_local_method(name):
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = RedisCacheClient
+        # The rate-limit scripts' own client (Django's cache client offers no public way to
+        # run a script): the first server of LOCATION (the writer), the same options.
+        servers = re.split("[;,]", server) if isinstance(server, str) else server
+        self._scripts = redis.Redis.from_url(servers[0], **params.get("OPTIONS", {}))
         # Generations, counters and throttles, while Redis is away (articles.pagecache
         # keeps its pages in its own bounded copy then).
         self._local = LocMemCache(
@@ -188,7 +177,7 @@ class RedisCache(django_redis.RedisCache):
             if time.monotonic() - self._unreachable_since < settings.CACHE_RETRY_SECONDS:
                 return local()
             try:
-                self._cache.get_client(write=True).ping()
+                self._scripts.ping()
             except UNREACHABLE as error:
                 self._unreachable(error)
                 return local()
@@ -238,7 +227,7 @@ class RedisCache(django_redis.RedisCache):
 
         def shared():
             made = [(self.make_key(key), limits) for key, limits in logs]
-            return self._cache.log_action(made, now=now, action=action)
+            return log_action_in_redis(self._scripts, made, now=now, action=action)
 
         return self._shared_or_local(
             shared, partial(log_action_in, self._local, logs, now=now, action=action)
@@ -247,7 +236,9 @@ class RedisCache(django_redis.RedisCache):
     def remove_action(self, logs, action):
         """Take `action` back out of each log (an action refused after it was counted)."""
         return self._shared_or_local(
-            lambda: self._cache.remove_action([self.make_key(key) for key, _ in logs], action),
+            lambda: remove_action_from_redis(
+                self._scripts, [self.make_key(key) for key, _ in logs], action
+            ),
             partial(remove_action_from, self._local, logs, action),
         )
 
