@@ -1,7 +1,9 @@
 """Small factories and checks the test files share."""
 
+import time
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 from django.utils.cache import get_max_age
@@ -74,6 +76,20 @@ def add_reactions(article, *, readers, emoji=("smile",)):
     for reader in range(readers):
         for key in emoji:
             toggle_reaction(article=article, reader_id=f"{reader:048x}", emoji=key)
+
+
+def shown_within(bound, check, what):
+    """Poll until check() holds, and return how long it took; fail the test if it took
+    longer than `bound` seconds (a stated staleness bound, with its slack)."""
+    started = time.monotonic()
+    while True:
+        if check():
+            elapsed = time.monotonic() - started
+            assert elapsed <= bound, f"{what}: stale for {elapsed:.2f} s"
+            return elapsed
+        if time.monotonic() - started > bound:
+            pytest.fail(f"{what}: still stale after {bound} s")
+        time.sleep(0.05)
 
 
 def html(response):

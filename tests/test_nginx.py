@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 
 from comments.models import Comment
-from tests.helpers import make_article
+from tests.helpers import make_article, shown_within
 from tests.servers import NoRedirects, database_url, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,15 +224,7 @@ def counts(page):
 
 def within_bound(check, what):
     """Poll until check() holds; fail if it took longer than the stated bound."""
-    started = time.monotonic()
-    while True:
-        if check():
-            elapsed = time.monotonic() - started
-            assert elapsed <= BOUND + SLACK, f"{what}: stale for {elapsed:.2f} s"
-            return elapsed
-        if time.monotonic() - started > BOUND + SLACK:
-            pytest.fail(f"{what}: still stale after {BOUND + SLACK} s")
-        time.sleep(0.1)
+    return shown_within(BOUND + SLACK, check, what)
 
 
 def test_readers_without_cookies_are_answered_from_the_cache(stack):

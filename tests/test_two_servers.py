@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,7 +27,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from articles.models import Article
 from comments.models import Comment, Reaction, ReactionCount
-from tests.helpers import REACTION_KEYS, make_article
+from tests.helpers import REACTION_KEYS, make_article, shown_within
 from tests.servers import NoRedirects, database_url, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,15 +148,7 @@ def bar_of(page):
 
 def fresh_within_bound(check, what):
     """Poll until check() holds; fail if it took longer than the stated bound."""
-    started = time.monotonic()
-    while True:
-        if check():
-            elapsed = time.monotonic() - started
-            assert elapsed <= BOUND + SLACK, f"{what}: stale for {elapsed:.2f} s"
-            return elapsed
-        if time.monotonic() - started > BOUND + SLACK:
-            pytest.fail(f"{what}: still stale after {BOUND + SLACK} s")
-        time.sleep(0.05)
+    return shown_within(BOUND + SLACK, check, what)
 
 
 def test_two_servers_share_everything_a_reader_sees(servers, django_user_model):
