@@ -243,9 +243,9 @@ def test_two_servers_share_everything_a_reader_sees(servers, django_user_model):
             "an edited title",
         )
 
-    # A rate limit counts one reader's toggles on both servers together. It counts the
-    # toggles of any hour (a log of them, comments/ratelimit.py), not those of a clock hour:
-    # no window edge to stay clear of (test_reactions.py crosses one with time-machine).
+    # A rate limit counts one reader's toggles on both servers together. It counts those of
+    # any hour (a log of each reader's toggles), not of a clock hour: there is no window edge
+    # to keep clear of (test_a_burst_across_the_turn_of_the_minute_is_limited_as_one).
     limited = Browser("10.9.3.1")
     limited.page(url(servers[0]))
     answers = [
