@@ -12,7 +12,7 @@ def client_address(request):
     """The client's address: REMOTE_ADDR, or X-Forwarded-For behind NUM_PROXIES proxies."""
     address = request.META.get("REMOTE_ADDR", "")
     if settings.NUM_PROXIES:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
         hops = [hop for hop in hops if hop]
         if len(hops) >= settings.NUM_PROXIES:
             address = hops[-settings.NUM_PROXIES]
