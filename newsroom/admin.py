@@ -32,15 +32,17 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         """Sign-in, refused while the username or the address is locked out."""
-        if request.method == "POST" and login_throttle.is_locked(
-            request, request.POST.get("username", "")
-        ):
-            return render(
-                request,
-                "admin/login_locked.html",
-                {"message": login_throttle.LOCKED_MESSAGE},
-                status=429,
-            )
+        if request.method == "POST":
+            wait = login_throttle.seconds_to_wait(request, request.POST.get("username", ""))
+            if wait:
+                response = render(
+                    request,
+                    "admin/login_locked.html",
+                    {"message": login_throttle.wait_message(wait)},
+                    status=429,
+                )
+                response["Retry-After"] = str(wait)
+                return response
         return super().login(request, extra_context)
 
     def get_app_list(self, request, app_label=None):
