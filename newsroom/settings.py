@@ -259,10 +259,12 @@ PERMISSIONS_POLICY = ", ".join(
 # Request bodies: no form of ours comes near these; anything bigger is refused with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
-# Admin sign-in: after this many failures for one username or one address within the
-# window (seconds), further attempts are refused until the window has passed.
+# Admin sign-in (newsroom/login_throttle.py): after this many failures within the window
+# (seconds), an address is refused until the window has passed; an account's further
+# attempts wait a delay that doubles with each failure, up to LOGIN_MAX_DELAY seconds.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+LOGIN_MAX_DELAY = env.int("LOGIN_MAX_DELAY", default=60)
 # Comments' email addresses and address hashes are kept this many days.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
 
