@@ -207,6 +207,7 @@ class ReaderBanForm(forms.ModelForm):
 
 @admin.register(Comment)
 class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
+    private_fields = ("email", "reader_id", "address_hash")
     list_display = [
         "excerpt",
         "name",
@@ -629,6 +630,7 @@ class ReactionAdmin(SafeAdminMixin, admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(SafeAdminMixin, admin.ModelAdmin):
+    private_fields = ("email", "reader_id", "address_hash")
     list_display = ["comment_link", "reason", "created_at"]
     list_display_links = None  # a report is read, never edited: the link goes to its comment
     list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
