@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Reaction, Report
+from comments.models import Comment, Report
+from reactions.models import Reaction
 from tests.commenting import make_comment
 from tests.helpers import html
 
@@ -87,3 +88,25 @@ def test_a_long_comment_field_is_refused_with_its_message(client, article):
     errors = " ".join(e.get_text(" ", strip=True) for e in page.select(".errorlist, .field-error"))
     assert "80" in errors and "3000" in errors.replace(",", "")
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["reaction", "comment", "flag", "admin login"])
+def test_a_form_in_another_charset_is_a_400_with_a_page_that_says_so(endpoints, name):
+    url, data = endpoints[name]
+    body = "&".join(f"{key}={value}é" for key, value in data.items()).encode("latin-1")
+    response = Client().generic(
+        "POST", url, body, content_type="application/x-www-form-urlencoded; charset=latin-1"
+    )
+    assert response.status_code == 400
+    assert "could not read" in response.content.decode()
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize("name", ["reaction", "comment", "flag"])
+def test_a_broken_multipart_body_is_a_400(endpoints, name):
+    url, _data = endpoints[name]
+    response = Client().generic(
+        "POST", url, b"not multipart", content_type="multipart/form-data; boundary=x"
+    )
+    assert response.status_code == 400
+    assert nothing_stored()
