@@ -139,3 +139,32 @@ def test_without_a_secret_key_production_refuses_to_start():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_secret_key_refuses_to_start_and_names_the_variable(value):
+    env = {**production_environment(), "SECRET_KEY": value}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "empty" in result.stderr
+
+
+def test_hsts_preload_is_a_choice_not_a_default():
+    script = "from django.conf import settings as s; print(s.SECURE_HSTS_PRELOAD)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=settings.BASE_DIR,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["False"]
