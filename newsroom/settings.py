@@ -13,7 +13,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key")
+    # Unset or empty (as .env.example has it): a key for development only.
+    SECRET_KEY = env.str("SECRET_KEY", default="") or "django-insecure-development-only-key"
 else:
     SECRET_KEY = env.str("SECRET_KEY")
 if not SECRET_KEY.strip():
