@@ -107,6 +107,7 @@ def release():
             "templates/**/*.html",
             "articles/**/*.py",
             "comments/**/*.py",
+            "reactions/**/*.py",
             "newsroom/**/*.py",
         )
         for path in base.glob(pattern)
@@ -539,10 +540,10 @@ class ArticlePageCache:
         return b"".join((self.page["head"], bar, self.page["tail"]))
 
 
-def published_article(slug, *, lookup):
-    """What writes need of the published article at `slug` ({"id", "comments_mode"}): from
-    the cache while its page generation holds (publishing, unpublishing, renaming, closing
-    or deleting it bumps that), else from `lookup()` (None: no such article), then kept."""
+def published_article(slug):
+    """What writes need of the published article at `slug` ({"id", "comments_mode"}), or
+    None: from the cache while its page generation holds (publishing, unpublishing,
+    renaming, closing or deleting it bumps that), else from the database, then kept."""
     key = f"page:{release()}:article-ref:{_digest(slug)}"
     generation_key = page_generation_key(slug)
     values = _read([SITE_KEY, generation_key, key], local_ok=True)
@@ -550,7 +551,7 @@ def published_article(slug, *, lookup):
     entry = values.get(key)
     if _fresh(entry, generation, settings.PAGE_CACHE_SECONDS):
         return entry["article"]
-    article = lookup()
+    article = Article.objects.published().filter(slug=slug).values("id", "comments_mode").first()
     if article is not None:
         entry = {"generation": generation, "rendered_at": time.time(), "article": article}
         _write(key, entry, settings.PAGE_CACHE_SECONDS)

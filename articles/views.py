@@ -23,15 +23,14 @@ from articles.seo import news_article_json_ld
 from articles.sharing import share_links
 from comments.forms import CommentForm, find_reply_target
 from comments.models import with_response_counts
-from comments.reactions import bar_items, reaction_bar
-from comments.readers import reader_id_from_cookie, reader_id_from_request, reader_state
-from comments.services import reaction_counts
+from comments.readers import reader_state
 from comments.threads import comment_list
+from newsroom.readers import reader_id_from_cookie, reader_id_from_request
 from newsroom.site import absolute_url
+from reactions import bar
+from reactions.services import reaction_counts
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
-REACTION_BAR_TEMPLATE = "comments/includes/reaction_bar.html"
-REACTION_BUTTON_TEMPLATE = "comments/includes/reaction_button.html"
 
 
 class ArticleListMixin:
@@ -293,12 +292,12 @@ def _not_modified(request, *, etag, modified_at):
 def _store_reaction_bar(cached, *, slug, counts):
     """Keep the bar as a reader without reactions sees it, with each button unpressed and
     pressed: a reader's own bar is made by swapping buttons."""
-    items = bar_items(counts=counts, mine=())
-    html = render_to_string(REACTION_BAR_TEMPLATE, {"article": {"slug": slug}, "reactions": items})
+    items = bar.bar_items(counts=counts, mine=())
+    html = render_to_string(bar.BAR_TEMPLATE, {"article": {"slug": slug}, "reactions": items})
     buttons = {
         item["key"]: (
-            render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": item}),
-            render_to_string(REACTION_BUTTON_TEMPLATE, {"reaction": {**item, "mine": True}}),
+            render_to_string(bar.BUTTON_TEMPLATE, {"reaction": item}),
+            render_to_string(bar.BUTTON_TEMPLATE, {"reaction": {**item, "mine": True}}),
         )
         for item in items
     }
@@ -350,7 +349,7 @@ def render_article(
         comment_form=comment_form,
         comments_error=comments_error,
     )
-    context["reactions"] = reaction_bar(article=article, reader_id=reader_id, mine=mine)
+    context["reactions"] = bar.reaction_bar(article=article, reader_id=reader_id, mine=mine)
     context["preview"] = preview
     html = render_to_string(ARTICLE_TEMPLATE, context, request=request)
     return private(HttpResponse(html, status=status))

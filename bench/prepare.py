@@ -33,9 +33,10 @@ from django.http import HttpResponse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from comments.models import Comment, Reaction  # noqa: E402
-from comments.readers import READER_COOKIE_SALT  # noqa: E402
-from comments.services import reaction_keys, recount_reactions  # noqa: E402
+from comments.models import Comment  # noqa: E402
+from newsroom.readers import READER_COOKIE_SALT  # noqa: E402
+from reactions.models import Reaction  # noqa: E402
+from reactions.services import reaction_keys, recount_reactions  # noqa: E402
 
 SEED_SLUG = "new-revelations-on-assads-final-24-hours-in-syria"
 HEAVY_SLUG = "bench-500-comments"
@@ -82,7 +83,7 @@ def load():
         # Readers who reacted to the seed article: one to three reactions each.
         Reaction.objects.bulk_create(
             (
-                Reaction(article=seed, reader_id=reader, emoji=keys[(n + k * 4) % len(keys)])
+                Reaction(article=seed, reader_id=reader, key=keys[(n + k * 4) % len(keys)])
                 for n, reader in enumerate(readers("reacted", REACTED_READERS))
                 for k in range(n % 3 + 1)
             ),
@@ -124,7 +125,7 @@ def load():
                 Reaction(
                     article=heavy,
                     reader_id=reader_id("fan", n // len(keys)),
-                    emoji=keys[n % len(keys)],
+                    key=keys[n % len(keys)],
                 )
                 for n in range(HEAVY_REACTIONS)
             ),

@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from comments import services
-from comments.models import BannedWord, Comment, Reaction, ReaderBan, Report, SuspectWord
+from comments.models import BannedWord, Comment, ReaderBan, Report, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
     SafeAdminMixin,
@@ -616,16 +616,7 @@ def _next_url(request):
     return reverse("admin:comments_comment_changelist")
 
 
-# Reactions, reports, words, bans ---------------------------------------------------------
-
-
-@admin.register(Reaction)
-class ReactionAdmin(SafeAdminMixin, admin.ModelAdmin):
-    list_display = ["emoji", "article", "created_at"]
-    list_filter = ["emoji"]
-    list_select_related = ["article"]
-    raw_id_fields = ["article"]
-    readonly_fields = ["article", "reader_id", "emoji", "created_at"]
+# Reports, words, bans ---------------------------------------------------------
 
 
 @admin.register(Report)

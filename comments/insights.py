@@ -14,8 +14,9 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import Comment, Reaction, ReactionCount, with_response_counts
-from comments.services import reaction_counts
+from comments.models import Comment, with_response_counts
+from reactions.models import Reaction, ReactionCount
+from reactions.services import reaction_counts, reaction_keys
 
 TIMELINE_DAYS = 14
 RANKING_DAYS = 7
@@ -174,26 +175,26 @@ def ranking_by_kind(*, days=RANKING_DAYS, size=RANKING_SIZE):
     """For each kind of reaction, the last `days` days' articles that drew the most of it,
     best first (at most `size`, only articles that drew it at all). One query: a window
     function ranks the running counters within each kind."""
-    keys = [key for key, _emoji, _label in settings.REACTIONS]
+    keys = reaction_keys()
     rows = (
         ReactionCount.objects.filter(
-            article__in=recent_articles(days=days), emoji__in=keys, count__gt=0
+            article__in=recent_articles(days=days), key__in=keys, count__gt=0
         )
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("emoji")],
+                partition_by=[F("key")],
                 order_by=[F("count").desc(), F("article__published_at").desc()],
             )
         )
         .filter(rank__lte=size)
         .select_related("article")
-        .only("emoji", "count", "article__title", "article__slug", "article__published_at")
-        .order_by("emoji", "rank")
+        .only("key", "count", "article__title", "article__slug", "article__published_at")
+        .order_by("key", "rank")
     )
     ranked = {key: [] for key in keys}
     for row in rows:
-        ranked[row.emoji].append(row)
+        ranked[row.key].append(row)
     return [
         {"key": key, "emoji": emoji, "label": label, "rows": ranked[key]}
         for key, emoji, label in settings.REACTIONS

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 
 from articles.models import Article
+from reactions.models import reaction_total
 
 
 class CommentQuerySet(models.QuerySet):
@@ -143,48 +144,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
-
-
-class Reaction(models.Model):
-    """One reader's reaction of one kind to one article: a row while it is on."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reactions")
-    reader_id = models.CharField(max_length=64)
-    emoji = models.CharField(max_length=32)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "reader_id", "emoji"], name="reaction_one_per_reader_and_kind"
-            ),
-            models.CheckConstraint(condition=~Q(reader_id=""), name="reaction_has_reader"),
-            models.CheckConstraint(condition=~Q(emoji=""), name="reaction_has_kind"),
-        ]
-        indexes = [
-            # "What readers felt": an article's reactions per day.
-            models.Index(fields=["article", "created_at"], name="reaction_article_created_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.emoji} on {self.article_id} by {self.reader_id[:8]}…"
-
-
-class ReactionCount(models.Model):
-    """The running total of one kind of reaction on one article, kept with the rows."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reaction_counts")
-    emoji = models.CharField(max_length=32)
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["article", "emoji"], name="reaction_count_unique"),
-            models.CheckConstraint(condition=Q(count__gte=0), name="reaction_count_not_negative"),
-        ]
-
-    def __str__(self):
-        return f"{self.emoji} × {self.count} on {self.article_id}"
 
 
 class Report(models.Model):
@@ -358,7 +317,8 @@ def with_response_counts(articles):
     total (reaction_total), as two subqueries.
 
     One query whatever the number of articles: no join multiplies the rows, and the sums
-    come from the per-kind running totals the reactions service keeps.
+    come from the per-kind running totals the reactions service keeps
+    (reactions.models.reaction_total).
     """
     comments = (
         Comment.objects.approved()
@@ -368,14 +328,6 @@ def with_response_counts(articles):
         .annotate(n=models.Count("pk"))
         .values("n")
     )
-    reactions = (
-        ReactionCount.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Sum("count"))
-        .values("n")
-    )
     return articles.annotate(
-        comment_count=Coalesce(Subquery(comments), 0),
-        reaction_total=Coalesce(Subquery(reactions), 0),
+        comment_count=Coalesce(Subquery(comments), 0), reaction_total=reaction_total()
     )

@@ -5,7 +5,6 @@ from comments import views
 app_name = "comments"
 
 urlpatterns = [
-    path("articles/<slug:slug>/reactions/", views.reactions, name="reactions"),
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
     path("comments/<int:pk>/flag/", views.report, name="report"),
 ]

@@ -1,111 +1,31 @@
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import pagecache
 from articles.models import Article
 from articles.views import render_article
-from comments import ratelimit, services
+from comments import services
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment, Report
-from comments.reactions import as_json as reactions_json
-from comments.reactions import reaction_state
-from comments.readers import new_reader_id, reader_id_from_request, remember_reader
 from comments.threads import thread_page
+from newsroom import ratelimit
 from newsroom.clients import request_address_hash
 from newsroom.crossorigin import cross_origin_protected
-
-FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = 303
-
-
-def wants_json(request):
-    return "application/json" in request.META.get("HTTP_ACCEPT", "")
-
-
-def refuse(request, *, article, message, status, retry_after=None):
-    """A refusal the reader can read: JSON for scripts, a page for forms."""
-    if wants_json(request):
-        response = JsonResponse({"error": message}, status=status)
-    else:
-        response = render(
-            request,
-            "comments/refused.html",
-            {"article": article, "message": message},
-            status=status,
-        )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-def reaction_problem(request):
-    """What is wrong with a toggle request, or None when it names one known reaction."""
-    if request.content_type not in FORM_CONTENT_TYPES:
-        return "Send the reaction as a form, with the field 'emoji'."
-    keys = request.POST.getlist("emoji")
-    if not keys:
-        return "Choose a reaction: the form field 'emoji' is missing."
-    if len(keys) > 1:
-        return "Send one reaction at a time: the field 'emoji' is repeated."
-    if keys[0] not in services.reaction_keys():
-        return f"There is no reaction called {keys[0][:40]!r}."
-    return None
-
-
-def reaction_limit_exceeded(request, reader_id):
-    """None, or the reader's or the address's limit on toggles, reached (nothing counted)."""
-    window = settings.REACTION_RATE_WINDOW
-    return ratelimit.hit_each(
-        [
-            ("reaction-reader", reader_id, [(settings.REACTION_RATE_LIMIT_PER_READER, window)]),
-            (
-                "reaction-address",
-                request_address_hash(request),
-                [(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
-            ),
-        ]
-    )
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    """What a toggle needs of an article: its id and its address."""
-
-    pk: int
-    slug: str
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+from newsroom.readers import new_reader_id, reader_id_from_request, remember_reader
+from newsroom.responses import HttpResponseSeeOther, wants_json
 
 
 def _published(slug):
     """{"id", "comments_mode"} of the published article at `slug`, known from the page
     cache most of the time; 404 if there is none."""
-    found = pagecache.published_article(
-        slug,
-        lookup=lambda: (
-            Article.objects.published().filter(slug=slug).values("id", "comments_mode").first()
-        ),
-    )
+    found = pagecache.published_article(slug)
     if found is None:
         raise Http404("No such article.")
     return found
-
-
-def _published_article(slug):
-    """The published article at `slug` as an ArticleRef; 404 if there is none."""
-    return ArticleRef(pk=_published(slug)["id"], slug=slug)
 
 
 def _article_to_comment_on(slug):
@@ -125,48 +45,6 @@ def _shown(article):
         Article.objects.published().select_related("section"), slug=article.slug
     )
 
-
-@never_cache
-@cross_origin_protected
-@require_http_methods(["GET", "HEAD", "POST"])
-def reactions(request, slug):
-    """GET: the bar's counts and the reader's own reactions, as JSON. POST: toggle one."""
-    article = _published_article(slug)
-    reader_id = reader_id_from_request(request)
-    if request.method != "POST":
-        return JsonResponse(reaction_state(article=article, reader_id=reader_id))
-
-    problem = reaction_problem(request)
-    if problem:
-        article = get_object_or_404(Article.objects.published(), slug=slug)
-        return refuse(request, article=article, message=problem, status=400)
-    new_reader = reader_id is None
-    if new_reader:
-        reader_id = new_reader_id()
-    exceeded = reaction_limit_exceeded(request, reader_id)
-    if exceeded:
-        article = get_object_or_404(Article.objects.published(), slug=slug)
-        message = "Too many reactions at once: please wait a minute and try again."
-        return refuse(
-            request,
-            article=article,
-            message=message,
-            status=429,
-            retry_after=exceeded.retry_after,
-        )
-    state = services.toggle_reaction(
-        article=article, reader_id=reader_id, emoji=request.POST["emoji"]
-    )
-    if wants_json(request):
-        response = JsonResponse(reactions_json(state))
-    else:
-        response = HttpResponseSeeOther(f"{article.get_absolute_url()}#reactions")
-    if new_reader:
-        remember_reader(response, reader_id)
-    return response
-
-
-# Comments ------------------------------------------------------------------------------
 
 COMMENT_PENDING_MESSAGE = "Thanks — your comment is awaiting moderation"
 COMMENT_PUBLISHED_MESSAGE = "Your comment is published"

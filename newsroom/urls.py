@@ -5,6 +5,7 @@ from newsroom import views
 
 urlpatterns = [
     path("", include("articles.urls")),
+    path("", include("reactions.urls")),
     path("", include("comments.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core import signing
 
 from comments.models import Comment
-from comments.readers import READER_COOKIE_SALT, new_reader_id
 from newsroom.clients import address_hash
+from newsroom.readers import READER_COOKIE_SALT, new_reader_id
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING

@@ -69,13 +69,13 @@ def add_comments(article, *, approved=0, pending=0, rejected=0):
             )
 
 
-def add_reactions(article, *, readers, emoji=("smile",)):
-    """Each of `readers` readers taps each kind in `emoji`, through the real service."""
-    from comments.services import toggle_reaction
+def add_reactions(article, *, readers, keys=("smile",)):
+    """Each of `readers` readers taps each kind in `keys`, through the real service."""
+    from reactions.services import toggle_reaction
 
     for reader in range(readers):
-        for key in emoji:
-            toggle_reaction(article=article, reader_id=f"{reader:048x}", emoji=key)
+        for key in keys:
+            toggle_reaction(article=article, reader_id=f"{reader:048x}", key=key)
 
 
 def shown_within(bound, check, what):

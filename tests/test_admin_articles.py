@@ -42,7 +42,7 @@ def test_the_list_shows_status_time_comments_and_reactions(editor_client, articl
     make_comment(article, status=PENDING)
     make_comment(article, status=PENDING)
     make_comment(article, status=APPROVED)
-    add_reactions(article, readers=4, emoji=("joy", "heart"))
+    add_reactions(article, readers=4, keys=("joy", "heart"))
     listed = {row["title"]: row for row in rows(editor_client.get(ARTICLES))}
     assert listed["A published article"]["state"] == "Published"
     assert listed["A published article"]["pending_comments"] == "2"
@@ -137,7 +137,7 @@ def test_the_list_costs_the_same_queries_for_1_and_100_articles(
         for article in make_articles(n, prefix=f"batch{n}"):
             make_comment(article, status=PENDING)
             make_comment(article, status=APPROVED)
-            add_reactions(article, readers=1, emoji=("joy",))
+            add_reactions(article, readers=1, keys=("joy",))
 
     build(1)
     editor_client.get(ARTICLES)  # the session and content types, once

@@ -6,8 +6,8 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from comments.models import Reaction
-from comments.services import toggle_reaction
+from reactions.models import Reaction
+from reactions.services import toggle_reaction
 from tests.admin import REACTIONS_PAGE, change_url
 from tests.commenting import APPROVED, PENDING, REJECTED, make_comment
 from tests.helpers import REACTION_EMOJI, add_reactions, html, make_article
@@ -25,8 +25,8 @@ def table_rows(table):
 
 
 def test_the_article_page_shows_its_reactions_per_emoji(editor_client, article):
-    add_reactions(article, readers=3, emoji=("joy",))
-    add_reactions(article, readers=1, emoji=("heart", "cry"))
+    add_reactions(article, readers=3, keys=("joy",))
+    add_reactions(article, readers=1, keys=("heart", "cry"))
     felt = panel(editor_client, article)
     assert felt.select_one("h2").get_text() == "What readers felt"
     chart = felt.select("svg.chart")[0]
@@ -71,7 +71,7 @@ def test_the_timeline_counts_reactions_and_comments_per_day_for_14_days(editor_c
     for days_ago, reactions, comments in ((0, 2, 1), (3, 5, 0), (13, 1, 2), (20, 7, 7)):
         with time_machine.travel(now - timedelta(days=days_ago), tick=False):
             for reader in range(reactions):
-                toggle_reaction(article=article, reader_id=f"{days_ago}-{reader}", emoji="smile")
+                toggle_reaction(article=article, reader_id=f"{days_ago}-{reader}", key="smile")
             for _ in range(comments):
                 make_comment(article, status=PENDING)
     felt = panel(editor_client, article)
@@ -124,7 +124,7 @@ def test_the_article_page_costs_the_same_queries_whatever_the_reactions(
     # day (one query each).
     with django_assert_num_queries(10):
         editor_client.get(change_url(article))
-    add_reactions(article, readers=200, emoji=("joy", "heart"))
+    add_reactions(article, readers=200, keys=("joy", "heart"))
     for _ in range(30):
         make_comment(article, status=PENDING)
     with django_assert_num_queries(10):
@@ -139,10 +139,10 @@ def test_the_reactions_page_ranks_the_weeks_articles_by_each_emoji(editor_client
     sad = make_article(title="Sad one", slug="sad")
     old = make_article(title="Old one", slug="old", publish_in=timedelta(days=-8))
     draft = make_article(title="Draft one", slug="draft-one", status="draft", published_at=None)
-    add_reactions(funny, readers=5, emoji=("joy",))
-    add_reactions(sad, readers=2, emoji=("joy", "cry"))
-    add_reactions(old, readers=9, emoji=("joy",))
-    add_reactions(draft, readers=9, emoji=("joy",))
+    add_reactions(funny, readers=5, keys=("joy",))
+    add_reactions(sad, readers=2, keys=("joy", "cry"))
+    add_reactions(old, readers=9, keys=("joy",))
+    add_reactions(draft, readers=9, keys=("joy",))
     page = html(editor_client.get(REACTIONS_PAGE))
     joy = page.select_one("#kind-joy")
     assert joy.select_one("h2").get_text(" ", strip=True) == "😂 Joy"
@@ -168,7 +168,7 @@ def test_the_reactions_page_costs_the_same_queries_for_few_and_many_articles(
     def add(n, prefix):
         for i in range(n):
             article = make_article(title=f"{prefix} {i}", slug=f"{prefix}-{i}")
-            add_reactions(article, readers=1, emoji=("joy", "tada"))
+            add_reactions(article, readers=1, keys=("joy", "tada"))
 
     add(2, "few")
     editor_client.get(REACTIONS_PAGE)

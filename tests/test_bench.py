@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory, override_settings
 
-from comments.readers import READER_COOKIE_SALT
+from newsroom.readers import READER_COOKIE_SALT
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,8 @@ from django.test import Client
 
 from articles import pagecache
 from comments import services
-from comments.models import Comment, Reaction
+from comments.models import Comment
+from reactions.models import Reaction
 from tests.commenting import APPROVED, PENDING, REJECTED, make_comment, post_comment
 from tests.helpers import html, tap
 
@@ -153,7 +154,7 @@ def test_reactions_and_comments_are_taken_while_redis_is_down(redis_down, articl
     assert response.status_code == 200
     assert response.json()["counts"]["joy"] == 1
     assert response.json()["mine"] == ["joy"]
-    assert Reaction.objects.filter(article=article, emoji="joy").count() == 1
+    assert Reaction.objects.filter(article=article, key="joy").count() == 1
 
     response = post_comment(reader, article, body="Still here, Redis or not.")
     assert response.status_code == 303
@@ -166,12 +167,12 @@ def test_reactions_and_comments_are_taken_while_redis_is_down(redis_down, articl
 def test_rate_limits_still_hold_while_redis_is_down(redis_down, article, settings):
     settings.REACTION_RATE_LIMIT_PER_READER = 3
     reader = Client()
-    for emoji in ("joy", "smile", "tada"):
-        assert tap(reader, article, emoji).status_code == 200
+    for key in ("joy", "smile", "tada"):
+        assert tap(reader, article, key).status_code == 200
     refused = tap(reader, article, "heart")
     assert refused.status_code == 429
     assert "Too many reactions" in refused.json()["error"]
-    assert not Reaction.objects.filter(emoji="heart").exists()
+    assert not Reaction.objects.filter(key="heart").exists()
 
 
 def test_admin_sign_in_is_still_throttled_while_redis_is_down(redis_down, django_user_model):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 
 from comments.models import Comment
-from comments.readers import new_reader_id
+from newsroom.readers import new_reader_id
 from tests.commenting import PENDING, as_reader, make_comment, post_comment
 from tests.helpers import make_article
 

@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Reaction
+from comments.models import Comment
 from newsroom.clients import address_hash
+from reactions.models import Reaction
 from tests.commenting import (
     APPROVED,
     CLIENT_ADDRESS_HASH,

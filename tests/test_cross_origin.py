@@ -5,7 +5,8 @@ stored when refused. Signed-in users keep Django's token check."""
 import pytest
 from django.test import Client
 
-from comments.models import Comment, Reaction, Report
+from comments.models import Comment, Report
+from reactions.models import Reaction
 from tests.commenting import make_comment
 from tests.helpers import html
 

@@ -34,7 +34,7 @@ def test_the_latest_article_is_the_lead_with_its_standfirst_and_time(client, db)
 def test_the_others_come_newest_first_with_time_comments_and_reactions(client, db):
     newest, middle, oldest = make_articles(3)
     add_comments(middle, approved=2, pending=1, rejected=1)
-    add_reactions(middle, readers=2, emoji=("smile", "heart"))
+    add_reactions(middle, readers=2, keys=("smile", "heart"))
     add_comments(oldest, approved=1)
     add_reactions(oldest, readers=1)
     add_reactions(oldest, readers=1)  # the same reader taps again: the reaction is taken back
@@ -120,7 +120,7 @@ def test_the_front_page_costs_two_queries_whatever_the_number_of_articles(
 ):
     for article in make_articles(count):
         add_comments(article, approved=2, pending=1)
-        add_reactions(article, readers=2, emoji=("smile", "tada"))
+        add_reactions(article, readers=2, keys=("smile", "tada"))
     with django_assert_num_queries(2):  # the page count, then the page's articles
         response = client.get("/")
     assert response.status_code == 200

@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Count, F
 
 from articles.models import Article
-from comments.models import Comment, Reaction, ReactionCount
+from comments.models import Comment
+from reactions.models import Reaction, ReactionCount
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def test_it_makes_what_it_is_asked_for(generated):
 
 
 def test_the_counters_equal_the_reaction_rows(generated):
-    rows = Counter(Reaction.objects.values_list("article_id", "emoji"))
-    counters = {(c.article_id, c.emoji): c.count for c in ReactionCount.objects.all()}
+    rows = Counter(Reaction.objects.values_list("article_id", "key"))
+    counters = {(c.article_id, c.key): c.count for c in ReactionCount.objects.all()}
     assert counters == dict(rows)
 
 
@@ -92,10 +93,10 @@ def test_run_from_the_shell_it_leaves_postgresql_vacuumed_and_analyzed():
         cursor.execute(
             "SELECT relname, last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
             "FROM pg_stat_user_tables WHERE relname = ANY(%s) ORDER BY relname",
-            [["articles_article", "comments_comment", "comments_reaction"]],
+            [["articles_article", "comments_comment", "reactions_reaction"]],
         )
         assert cursor.fetchall() == [
             ("articles_article", True, True),
             ("comments_comment", True, True),
-            ("comments_reaction", True, True),
+            ("reactions_reaction", True, True),
         ]

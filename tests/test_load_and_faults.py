@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 
 from articles.models import Article
-from comments.models import Comment, Reaction, ReactionCount
+from comments.models import Comment
+from reactions.models import Reaction, ReactionCount
 from tests.helpers import REACTION_KEYS, make_article
 from tests.readers import Reader
 from tests.servers import TcpProxy, collect_static, database_url, get, gunicorn, server_environment
@@ -129,8 +130,8 @@ def test_fifty_readers_lose_nothing(static_root, tmp_path):
     assert all(stored[body] == 1 for body in accepted.values())
     assert Comment.objects.filter(article=article).count() == len(accepted)
     expected = Counter(key for state in final_state for key in state)
-    rows = Counter(Reaction.objects.filter(article=article).values_list("emoji", flat=True))
-    counters = dict(ReactionCount.objects.filter(article=article).values_list("emoji", "count"))
+    rows = Counter(Reaction.objects.filter(article=article).values_list("key", flat=True))
+    counters = dict(ReactionCount.objects.filter(article=article).values_list("key", "count"))
     for key in REACTION_KEYS:
         assert rows[key] == expected[key] == counters.get(key, 0), key
 
@@ -268,4 +269,4 @@ def test_after_a_database_restart_the_first_reader_gets_no_error(
         assert reader.open_page(path)[0] == 200
     bodies = list(Comment.objects.filter(article=article).values_list("body", flat=True))
     assert bodies == ["Posted after the restart."]
-    assert ReactionCount.objects.get(article=article, emoji="joy").count == 1
+    assert ReactionCount.objects.get(article=article, key="joy").count == 1

@@ -264,10 +264,10 @@ def test_counts_made_elsewhere_reach_a_reader_with_a_cookie_at_once(article, set
     as_reader(reader)
     assert joy(page_of(reader, article)) == ("0", "false")
     # Another process's toggle: the rows change, this process's bar is not told.
-    from comments.models import Reaction, ReactionCount
+    from reactions.models import Reaction, ReactionCount
 
-    Reaction.objects.create(article=article, reader_id="e" * 48, emoji="joy")
-    ReactionCount.objects.create(article=article, emoji="joy", count=1)
+    Reaction.objects.create(article=article, reader_id="e" * 48, key="joy")
+    ReactionCount.objects.create(article=article, key="joy", count=1)
     assert joy(page_of(reader, article)) == ("1", "false")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from comments.models import Reaction, ReactionCount
+from reactions.models import Reaction, ReactionCount
 from tests.helpers import JSON, REACTION_KEYS
 
 
@@ -41,8 +41,8 @@ def run_together(workers):
 
 
 def db_counts(article):
-    rows = Counter(Reaction.objects.filter(article=article).values_list("emoji", flat=True))
-    counters = dict(ReactionCount.objects.filter(article=article).values_list("emoji", "count"))
+    rows = Counter(Reaction.objects.filter(article=article).values_list("key", flat=True))
+    counters = dict(ReactionCount.objects.filter(article=article).values_list("key", "count"))
     return (
         {key: rows.get(key, 0) for key in REACTION_KEYS},
         {key: counters.get(key, 0) for key in REACTION_KEYS},
@@ -114,4 +114,4 @@ def test_a_double_tap_race_never_errors_or_duplicates(article, no_rate_limits):
         assert counters == rows
 
     assert statuses == {200: 20}
-    assert Reaction.objects.filter(emoji="smile").count() == 1
+    assert Reaction.objects.filter(key="smile").count() == 1

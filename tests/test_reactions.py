@@ -5,9 +5,9 @@ from django.conf import settings
 from django.test import Client
 
 from articles.models import Article
-from comments.models import Reaction, ReactionCount
-from comments.reactions import short_count
-from comments.services import recount_reactions
+from reactions.bar import short_count
+from reactions.models import Reaction, ReactionCount
+from reactions.services import recount_reactions
 from tests.helpers import JSON, REACTION_KEYS, html
 
 
@@ -29,7 +29,7 @@ def bar(client, article):
 
 def counts_in_db(article):
     rows = Reaction.objects.filter(article=article)
-    return {key: rows.filter(emoji=key).count() for key in REACTION_KEYS}
+    return {key: rows.filter(key=key).count() for key in REACTION_KEYS}
 
 
 # Toggling without JavaScript: form posts and redirects.
@@ -228,7 +228,7 @@ def test_a_reader_past_the_limit_gets_429_and_nothing_changes(client, article, s
     assert response.status_code == 429
     assert "Too many reactions" in response.json()["error"]
     assert 0 < int(response["Retry-After"]) <= 60  # when the first toggle is a minute old
-    assert not Reaction.objects.filter(emoji="cry").exists()
+    assert not Reaction.objects.filter(key="cry").exists()
     page = client.post(reactions_url(article), {"emoji": "cry"})
     assert page.status_code == 429
     assert "Too many reactions" in html(page).find(role="alert").get_text()
@@ -263,8 +263,8 @@ def test_a_burst_across_the_turn_of_the_minute_is_limited_as_one(client, article
 
     settings.REACTION_RATE_LIMIT_PER_READER = 4
     with time_machine.travel("2030-01-01 12:00:50", tick=False) as traveller:
-        for emoji in ("joy", "joy", "cry", "cry"):
-            assert client.post(reactions_url(article), {"emoji": emoji}).status_code == 303
+        for key in ("joy", "joy", "cry", "cry"):
+            assert client.post(reactions_url(article), {"emoji": key}).status_code == 303
         traveller.move_to("2030-01-01 12:01:10")
         response = client.post(reactions_url(article), {"emoji": "joy"}, **JSON)
         assert response.status_code == 429
@@ -272,7 +272,7 @@ def test_a_burst_across_the_turn_of_the_minute_is_limited_as_one(client, article
         assert not Reaction.objects.exists()
         traveller.move_to("2030-01-01 12:01:51")
         assert client.post(reactions_url(article), {"emoji": "joy"}).status_code == 303
-    assert list(Reaction.objects.values_list("emoji", flat=True)) == ["joy"]
+    assert list(Reaction.objects.values_list("key", flat=True)) == ["joy"]
 
 
 @pytest.mark.skipif(
@@ -308,7 +308,7 @@ def test_large_counts_are_shortened(n, shown):
 
 
 def test_shortened_count_keeps_the_exact_number_for_screen_readers(client, article):
-    ReactionCount.objects.create(article=article, emoji="heart", count=1234)
+    ReactionCount.objects.create(article=article, key="heart", count=1234)
     count, _, label = bar(client, article)["heart"]
     assert count == "1.2K"
     assert label == "❤️ Heart, 1234 reactions — press to react"
@@ -321,7 +321,7 @@ def add_reactions(article, n):
     """n reactions from n // 9 + 1 readers, spread over the nine kinds."""
     Reaction.objects.bulk_create(
         (
-            Reaction(article=article, reader_id=f"{i // 9:048x}", emoji=REACTION_KEYS[i % 9])
+            Reaction(article=article, reader_id=f"{i // 9:048x}", key=REACTION_KEYS[i % 9])
             for i in range(n)
         ),
         batch_size=5000,

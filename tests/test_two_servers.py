@@ -26,7 +26,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from articles.models import Article
-from comments.models import Comment, Reaction, ReactionCount
+from comments.models import Comment
+from reactions.models import Reaction, ReactionCount
 from tests.helpers import REACTION_KEYS, make_article, shown_within
 from tests.servers import NoRedirects, database_url, free_port, wait_until_up
 
@@ -190,8 +191,8 @@ def test_two_servers_share_everything_a_reader_sees(servers, django_user_model):
                 "reaction counts without cookies",
             )
     expected = Counter(key for keys in mine for key in keys)
-    rows = Counter(Reaction.objects.filter(article=article).values_list("emoji", flat=True))
-    counters = dict(ReactionCount.objects.filter(article=article).values_list("emoji", "count"))
+    rows = Counter(Reaction.objects.filter(article=article).values_list("key", flat=True))
+    counters = dict(ReactionCount.objects.filter(article=article).values_list("key", "count"))
     assert {k: rows[k] for k in REACTION_KEYS} == {k: expected[k] for k in REACTION_KEYS}
     assert {k: counters.get(k, 0) for k in REACTION_KEYS} == {k: expected[k] for k in REACTION_KEYS}
 

@@ -25,7 +25,8 @@ from django.utils import timezone
 from articles import pagecache
 from articles.markdown import render_markdown
 from articles.models import Article, Section
-from comments.models import Comment, Reaction, ReactionCount
+from comments.models import Comment
+from reactions.models import Reaction, ReactionCount
 
 SECTIONS = ["World", "Politics", "Business", "Science", "Culture", "Sport"]
 WORDS = tuple(
@@ -53,8 +54,8 @@ NAMES = tuple(
     ).split()
 )
 SURNAMES = tuple(f"{letter}." for letter in "ABCDEFGHKLMNOPRSTW")
-# How often each emoji is chosen, in the order of settings.REACTIONS.
-EMOJI_WEIGHTS = [12, 20, 8, 18, 5, 6, 10, 4, 17]
+# How often each kind of reaction is chosen, in the order of settings.REACTIONS.
+KEY_WEIGHTS = [12, 20, 8, 18, 5, 6, 10, 4, 17]
 COMMENT_STATUSES = [("approved", 88), ("pending", 6), ("rejected", 4), ("spam", 2)]
 REPLY_SHARE = 0.3
 BATCH = 5000
@@ -274,36 +275,33 @@ class Command(BaseCommand):
         # Each reaction as one number: (article, reader, key) must be unique.
         n_keys = len(self.keys)
         n_readers = len(self.readers)
-        emoji_weights = list(itertools.accumulate((EMOJI_WEIGHTS + [1] * n_keys)[:n_keys]))
+        key_weights = list(itertools.accumulate((KEY_WEIGHTS + [1] * n_keys)[:n_keys]))
         index = {article.pk: i for i, article in enumerate(self.hot)}
         chosen = set()
         while len(chosen) < count:
             need = count - len(chosen)
             articles = self.pick_articles(need)
             readers = self.random.choices(range(n_readers), cum_weights=self.reader_weights, k=need)
-            emoji = self.random.choices(range(n_keys), cum_weights=emoji_weights, k=need)
-            for article, reader, key in zip(articles, readers, emoji, strict=True):
+            keys = self.random.choices(range(n_keys), cum_weights=key_weights, k=need)
+            for article, reader, key in zip(articles, readers, keys, strict=True):
                 chosen.add((index[article.pk] * n_readers + reader) * n_keys + key)
         now = datetime_adapter()(timezone.now())
         counts = Counter()
-        columns = ["article_id", "reader_id", "emoji", "created_at"]
+        columns = ["article_id", "reader_id", "key", "created_at"]
         rows = []
         for number in chosen:
-            rest, key = divmod(number, n_keys)
+            rest, key_index = divmod(number, n_keys)
             article, reader = divmod(rest, n_readers)
             article_pk = self.hot[article].pk
-            emoji = self.keys[key]
-            counts[article_pk, emoji] += 1
-            rows.append((article_pk, self.readers[reader], emoji, now))
+            key = self.keys[key_index]
+            counts[article_pk, key] += 1
+            rows.append((article_pk, self.readers[reader], key, now))
             if len(rows) >= BATCH * 10:
                 insert_rows(Reaction, columns, rows)
                 rows = []
         insert_rows(Reaction, columns, rows)
         ReactionCount.objects.bulk_create(
-            (
-                ReactionCount(article_id=pk, emoji=emoji, count=n)
-                for (pk, emoji), n in counts.items()
-            ),
+            (ReactionCount(article_id=pk, key=key, count=n) for (pk, key), n in counts.items()),
             batch_size=BATCH,
         )
         return count

@@ -1,9 +1,13 @@
-"""The reaction bar as the page and the JSON callers see it."""
+"""The reaction bar: its partials, and what they show of each configured reaction. The
+article page renders it (articles.views), and the page cache keeps it with each button
+as it is and as it is pressed (articles.pagecache)."""
 
 from django.conf import settings
 
-from comments import services
-from comments.services import reaction_counts, readers_reactions
+from reactions.services import reaction_counts, readers_reactions
+
+BAR_TEMPLATE = "reactions/includes/reaction_bar.html"
+BUTTON_TEMPLATE = "reactions/includes/reaction_button.html"
 
 
 def short_count(n):
@@ -25,7 +29,8 @@ def reaction_bar(*, article, reader_id, mine=None):
 
 
 def bar_items(*, counts, mine):
-    """What the bar template shows of each configured reaction."""
+    """What the bar template shows of each configured reaction: its key, its emoji
+    character, its label and count, and whether it is the reader's."""
     return [
         {
             "key": key,
@@ -37,14 +42,3 @@ def bar_items(*, counts, mine):
         }
         for key, emoji, label in settings.REACTIONS
     ]
-
-
-def reaction_state(*, article, reader_id):
-    """The JSON the reactions URL answers: every key's count and the reader's own keys
-    (one query)."""
-    return as_json(services.reaction_state(article=article, reader_id=reader_id))
-
-
-def as_json(state):
-    counts, mine = state.counts, state.mine
-    return {"counts": counts, "mine": [key for key in counts if key in mine]}
