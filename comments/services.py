@@ -1,20 +1,16 @@
 """Writes on comments that views and admin actions share."""
 
-import contextlib
-import hashlib
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models.signals import post_save, pre_save
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from comments import moderation, threads
+from comments import moderation, sql, threads
 from comments.models import Comment, ReaderBan, Report
 from newsroom import ratelimit
 
@@ -43,12 +39,7 @@ class CommentRefused(Exception):
 
 def is_banned(*, reader_id, address_hash):
     """An active ban on this reader id or on this address hash: one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_comment_sql('banned')}",
-            {"reader": reader_id or "", "address": address_hash or ""},
-        )
-        return cursor.fetchone()[0]
+    return ReaderBan.objects.matching(reader_id=reader_id, address_hash=address_hash).exists()
 
 
 def ensure_can_comment(*, article, reader_id, address_hash):
@@ -57,6 +48,12 @@ def ensure_can_comment(*, article, reader_id, address_hash):
         raise CommentRefused(CLOSED_MESSAGE, status=403)
     if is_banned(reader_id=reader_id, address_hash=address_hash):
         raise CommentRefused(BANNED_MESSAGE, status=403)
+
+
+@dataclass(frozen=True)
+class PostedComment:
+    comment: Comment
+    page: int  # of the comment list, where its thread is for its author
 
 
 def submit_comment(
@@ -68,8 +65,8 @@ def submit_comment(
     (403), the same comment twice (400), too many comments (429); a refused comment is
     not counted against the rate limits. An accepted comment is committed as pending
     first, so that nothing the rules do can lose it; the rules then set its status and
-    reason (comments.moderation). The comment comes back with `threads_before`: how many
-    threads the reader sees before its own (for its page).
+    reason (comments.moderation). What comes back is the comment and the page of the
+    list its thread is on for its author.
     """
     if article.comments_closed:
         raise CommentRefused(CLOSED_MESSAGE, status=403)
@@ -84,7 +81,7 @@ def submit_comment(
                 status=429,
                 retry_after=exceeded.retry_after,
             )
-        comment = Comment(
+        submitted = Comment(
             article=article,
             parent=parent,
             name=name,
@@ -94,12 +91,11 @@ def submit_comment(
             reader_id=reader_id or "",
             address_hash=address_hash or "",
         )
-        banned, duplicate, threads_before = _store_unless_refused(comment)
+        banned, duplicate, threads_before, comment = _store_unless_refused(submitted)
         if banned:
             raise CommentRefused(BANNED_MESSAGE, status=403)
         if duplicate:
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
-    comment.threads_before = threads_before
     try:
         verdict = moderation.moderate(moderation.Submission(comment=comment, honeypot=honeypot))
         if (verdict.status, verdict.reason) != (comment.status, comment.moderation_reason):
@@ -116,162 +112,54 @@ def submit_comment(
         # Stored and pending: a moderator will see it; the reader is not shown an error.
         logger.exception("automatic moderation failed for comment %s", comment.pk)
         comment.status = Comment.Status.PENDING
-    return comment
+    return PostedComment(comment=comment, page=threads.page_after(threads_before))
 
 
 def _store_unless_refused(comment):
     """Check the new comment (its author banned? the same comment already posted?) and
     insert it, committed, unless refused: (banned, duplicate, threads before its own for
-    this reader).
+    this reader; None when refused, the stored comment or None).
 
     Submissions to one article from one address (or, without one, one reader) wait for
     each other until their transaction ends, so that the duplicate check cannot race;
-    other readers' do not wait. PostgreSQL: an advisory lock, then the checks and the
-    insert in one statement that runs after the lock is granted (on what was committed
-    before), all of it and the commit sent at once: one round trip. SQLite runs one
-    writing transaction at a time anyway.
+    other readers' do not wait. PostgreSQL: in one round trip (comments/sql.py, where the
+    measurement that keeps it is); SQLite runs one writing transaction at a time anyway
+    (transaction_mode IMMEDIATE).
     """
-    article, parent, reader_id = comment.article, comment.parent, comment.reader_id
-    since = Comment._meta.get_field("created_at").get_db_prep_value(
-        timezone.now() - DUPLICATE_WINDOW, connection
-    )
-    params = {
-        "address": comment.address_hash,
-        "body": comment.body,
-        "name": comment.name,
-        "since": since,
-        **threads.thread_count_params(
-            article_id=article.pk,
-            reader_id=reader_id,
-            # The thread the comment joins; a new thread comes after all others.
+    since = timezone.now() - DUPLICATE_WINDOW
+    if connection.vendor == "postgresql":
+        return sql.store_unless_refused(comment, since=since)
+    parent = comment.parent
+    with transaction.atomic():
+        if is_banned(reader_id=comment.reader_id, address_hash=comment.address_hash):
+            return True, False, None, None
+        if _duplicates_of(comment, since=since).exists():
+            return False, True, None, None
+        # The thread the comment joins; a new thread comes after all others.
+        threads_before = threads.threads_before(
+            article_id=comment.article.pk,
+            reader_id=comment.reader_id,
             before=(parent.created_at, parent.pk) if parent else None,
-        ),
-    }
-    checks = (
-        f"{_comment_sql('banned')} AS banned, {_comment_sql('duplicate')} AS duplicate, "
-        f"{threads.visible_threads_sql(before=parent is not None)} AS threads_before"
-    )
-    if connection.vendor != "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT {checks}", params)
-            banned, duplicate, threads_before = cursor.fetchone()
-            if not (banned or duplicate):
-                comment.save(force_insert=True)
-        return banned, duplicate, threads_before
-
-    pre_save.send(sender=Comment, instance=comment, raw=False, using=connection.alias)
-    for field in _inserted_fields():
-        value = field.pre_save(comment, True)
-        params[f"field_{field.attname}"] = field.get_db_prep_save(value, connection)
-    who = f"{article.pk}:{comment.address_hash or reader_id}"
-    digest = hashlib.blake2b(f"newsroom.comments:{who}".encode(), digest_size=8).digest()
-    own_transaction = not connection.in_atomic_block
-    with connection.cursor() as cursor, connection.cursor() as result:
-        try:
-            # Errors of psycopg's own pipeline reach us unwrapped: wrap them as Django does,
-            # so that a lost connection is a DatabaseError (a 503) and is replaced.
-            with connection.wrap_database_errors, connection.connection.pipeline():
-                if own_transaction:
-                    cursor.execute("BEGIN")
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s)",
-                    [int.from_bytes(digest, "big", signed=True)],
-                )
-                # Planning the checks afresh for each comment (the comment table has many
-                # partial indexes) cost several times more than running them; their
-                # generic plan, made once per connection, uses the same indexes.
-                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-                result.execute(_store_sql(checks), params)
-                if own_transaction:
-                    cursor.execute("COMMIT")
-        except BaseException:
-            if own_transaction:
-                _end_failed_transaction()
-            raise
-        banned, duplicate, threads_before, pk = result.fetchone()
-    if pk is not None:
-        comment.pk = pk
-        comment._state.adding = False
-        comment._state.db = connection.alias
-        post_save.send(
-            sender=Comment,
-            instance=comment,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=connection.alias,
         )
-    return banned, duplicate, threads_before
+        comment.save(force_insert=True)
+    return False, False, threads_before, comment
 
 
-def _end_failed_transaction():
-    """Roll back the transaction begun above, if a failure left it open (a connection
-    that is lost is replaced anyway)."""
-    import psycopg
-    from psycopg.pq import TransactionStatus
-
-    status = connection.connection.info.transaction_status
-    if status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
-        with contextlib.suppress(DatabaseError, psycopg.Error):
-            connection.connection.execute("ROLLBACK")
-
-
-@cache
-def _inserted_fields():
-    return [field for field in Comment._meta.concrete_fields if not field.primary_key]
-
-
-@cache
-def _store_sql(checks):
-    """The checks, and the insert of the comment when they pass: one statement, as
-    Model.save() would insert it (every column but the id, from `field_<attname>`)."""
-    quote = connection.ops.quote_name
-    fields = _inserted_fields()
-    columns = ", ".join(quote(field.column) for field in fields)
-    # Typed: a parameter in a SELECT list has no type of its own. Without the length
-    # (varchar, not varchar(80)), so that a value too long fails instead of being cut.
-    values = ", ".join(
-        f"%(field_{field.attname})s::{re.sub(r'[(].*[)]', '', field.db_type(connection))}"
-        for field in fields
+def _duplicates_of(comment, *, since):
+    """The same body on the same article within DUPLICATE_WINDOW, from this reader, or
+    from this address under the same name (a first-time reader's double submission has no
+    cookie)."""
+    same = Q(pk__in=[])
+    if comment.reader_id:
+        same |= Q(reader_id=comment.reader_id)
+    if comment.address_hash:
+        same |= Q(address_hash=comment.address_hash, name=comment.name)
+    return Comment.objects.filter(
+        same,
+        article_id=comment.article.pk,
+        body=comment.body,
+        created_at__gte=since,
     )
-    table = quote(Comment._meta.db_table)
-    pk = quote(Comment._meta.pk.column)
-    return f"""
-        WITH checks AS (SELECT {checks}),
-        stored AS (
-            INSERT INTO {table} ({columns})
-            SELECT {values} FROM checks WHERE NOT checks.banned AND NOT checks.duplicate
-            RETURNING {pk}
-        )
-        SELECT banned, duplicate, threads_before, (SELECT {pk} FROM stored) FROM checks
-    """  # noqa: S608 (names from the model; values are parameters)
-
-
-@cache
-def _comment_sql(name):
-    """Checks on a submission, in SQL (they run on every comment; the ORM took longer to
-    build them than the database to run them). A ban: as ReaderBanQuerySet.matching. A
-    duplicate: the same body on the same article within DUPLICATE_WINDOW, from this
-    reader, or from this address under the same name (a first-time reader's double
-    submission has no cookie)."""
-    quote = connection.ops.quote_name
-    if name == "banned":
-        return f"""EXISTS (
-            SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL
-            AND ((reader_id = %(reader)s AND reader_id <> '')
-                 OR (address_hash = %(address)s AND address_hash <> ''))
-        )"""  # noqa: S608
-    # Two EXISTS rather than one with an OR: each has an index (comment_reader_idx,
-    # comment_address_idx) in a prepared statement's generic plan.
-    table = quote(Comment._meta.db_table)
-    recent = "article_id = %(article)s AND body = %(body)s AND created_at >= %(since)s"
-    return f"""(EXISTS (
-        SELECT 1 FROM {table}
-        WHERE reader_id = %(reader)s AND %(reader)s <> '' AND {recent}
-    ) OR EXISTS (
-        SELECT 1 FROM {table}
-        WHERE address_hash = %(address)s AND %(address)s <> '' AND name = %(name)s AND {recent}
-    ))"""  # noqa: S608
 
 
 @dataclass(frozen=True)

@@ -68,23 +68,32 @@ def visible_threads(*, article, reader_id):
     )
 
 
+def threads_before(*, article_id, reader_id, before):
+    """How many top-level comments this reader sees before `before` ((created_at, id)
+    of a thread), or in all (None): one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {visible_threads_sql(before=before is not None)}",
+            thread_count_params(article_id=article_id, reader_id=reader_id, before=before),
+        )
+        return cursor.fetchone()[0]
+
+
+def page_after(threads):
+    """The page of the list that holds the thread after `threads` others."""
+    return threads // settings.COMMENTS_PAGE_SIZE + 1
+
+
 def thread_page(*, comment, reader_id):
-    """The page of the list on which this comment's thread is, for this reader. A comment
-    just submitted knows how many threads come before its own (services.submit_comment)."""
-    threads_before = getattr(comment, "threads_before", None)
-    if threads_before is None:
-        root = comment.parent or comment
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {visible_threads_sql(before=True)}",
-                thread_count_params(
-                    article_id=root.article_id,
-                    reader_id=reader_id,
-                    before=(root.created_at, root.pk),
-                ),
-            )
-            threads_before = cursor.fetchone()[0]
-    return threads_before // settings.COMMENTS_PAGE_SIZE + 1
+    """The page of the list on which this comment's thread is, for this reader."""
+    root = comment.parent or comment
+    return page_after(
+        threads_before(
+            article_id=root.article_id,
+            reader_id=reader_id,
+            before=(root.created_at, root.pk),
+        )
+    )
 
 
 def _totals(*, article_id, reader_id):

@@ -57,8 +57,9 @@ REPORTS_RATE_LIMITED_MESSAGE = (
 )
 
 
-def _comment_url(*, article, comment, reader_id, anchor=None):
-    page = thread_page(comment=comment, reader_id=reader_id)
+def _comment_url(*, article, comment, reader_id, anchor=None, page=None):
+    if page is None:
+        page = thread_page(comment=comment, reader_id=reader_id)
     query = f"?page={page}" if page > 1 else ""
     return f"{article.get_absolute_url()}{query}#{anchor or f'comment-{comment.pk}'}"
 
@@ -112,7 +113,7 @@ def post_comment(request, slug):
         reader_id = new_reader_id()
     data = form.cleaned_data
     try:
-        comment = services.submit_comment(
+        posted = services.submit_comment(
             article=article,
             reader_id=reader_id,
             address_hash=address_hash,
@@ -127,9 +128,10 @@ def post_comment(request, slug):
         kept = form if refusal.status != 403 else None
         return _refused(request, article=article, refusal=refusal, form=kept)
 
+    comment = posted.comment
     published = comment.status == Comment.Status.APPROVED
     message = COMMENT_PUBLISHED_MESSAGE if published else COMMENT_PENDING_MESSAGE
-    url = _comment_url(article=article, comment=comment, reader_id=reader_id)
+    url = _comment_url(article=article, comment=comment, reader_id=reader_id, page=posted.page)
     if wants_json(request):
         response = JsonResponse(
             {
@@ -186,10 +188,12 @@ def report(request, pk):
             return JsonResponse({"error": message}, status=400)
         return render_article(request, _shown(article), comments_error=message, status=400)
 
-    exceeded = ratelimit.hit(
-        scope="reports",
-        identities=[f"reader:{reader_id}" if reader_id else "", address_hash],
-        limits=settings.COMMENTS_REPORT_RATE_LIMITS,
+    limits = settings.COMMENTS_REPORT_RATE_LIMITS
+    exceeded = ratelimit.hit_each(
+        [
+            ("reports", f"reader:{reader_id}" if reader_id else "", limits),
+            *ratelimit.address_checks("reports", request, limits),
+        ]
     )
     if exceeded:
         message = REPORTS_RATE_LIMITED_MESSAGE.format(count=exceeded.count, window=exceeded.window)

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from newsroom.cache import log_action_in, remove_action_from
+from newsroom.clients import request_address_hashes
+
+# An IPv6 holder's /56 may do this many times what its /64 may, and its /48 as many times
+# more: rotating through a wider network buys little.
+WIDER_NETWORK_FACTOR = 4
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,20 @@ def counted_unless_refused(*, scope, identities, limits):
         if logs:
             _unlog(logs, action)
         raise
+
+
+def address_checks(scope, request, limits):
+    """(scope, identity, limits) checks of the client's address at every level it is
+    counted at (newsroom.clients.address_hashes): an IPv4 address; an IPv6 /64, /56 and
+    /48, each wider network allowed WIDER_NETWORK_FACTOR times more."""
+    return [
+        (
+            f"{scope}:{level}" if level else scope,
+            digest,
+            [(count * WIDER_NETWORK_FACTOR**level, seconds) for count, seconds in limits],
+        )
+        for level, digest in enumerate(request_address_hashes(request))
+    ]
 
 
 def _hit_each(checks):

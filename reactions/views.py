@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 from articles import pagecache
 from articles.models import Article
 from newsroom import ratelimit
-from newsroom.clients import request_address_hash
 from newsroom.crossorigin import cross_origin_protected
 from newsroom.readers import new_reader_id, reader_id_from_request, remember_reader
 from newsroom.responses import HttpResponseSeeOther, wants_json
@@ -53,10 +52,8 @@ def reaction_limit_exceeded(request, reader_id):
     return ratelimit.hit_each(
         [
             ("reaction-reader", reader_id, [(settings.REACTION_RATE_LIMIT_PER_READER, window)]),
-            (
-                "reaction-address",
-                request_address_hash(request),
-                [(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)],
+            *ratelimit.address_checks(
+                "reaction-address", request, [(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)]
             ),
         ]
     )
