@@ -5,6 +5,7 @@ from functools import cache
 
 from django.db import connection
 
+from comments import threads
 from comments.models import Comment, Report
 from reactions.models import Reaction, ReactionCount
 from reactions.services import reaction_keys
@@ -30,7 +31,7 @@ def reader_state(*, article_id, reader_id):
     with connection.cursor() as cursor:
         cursor.execute(
             _reader_state_sql(),
-            {"article": article_id, "reader": reader_id, "approved": Comment.Status.APPROVED},
+            {"article": article_id, "reader": reader_id},
         )
         rows = cursor.fetchall()
     counts = dict.fromkeys(reaction_keys(), 0)
@@ -67,7 +68,7 @@ def _reader_state_sql():
         WHERE article_id = %(article)s AND reader_id = %(reader)s
         UNION ALL
         SELECT '{_OWN_MARK}', -1 FROM {comment}
-        WHERE article_id = %(article)s AND reader_id = %(reader)s AND status <> %(approved)s
+        WHERE article_id = %(article)s AND {threads.own_unapproved_sql()}
         UNION ALL
         SELECT '{_OWN_MARK}', -1
         FROM {report} INNER JOIN {comment} ON {comment}.id = {report}.comment_id

@@ -36,12 +36,37 @@ REMOVED = "This comment was removed."
 UNDER_REVIEW = "This comment is being reviewed by a moderator."
 
 
+# The reader's own comments that are not approved and that no moderator turned down
+# (shown to them, marked "Awaiting moderation"): one rule, in the three forms the list,
+# its counts and the reader's page state need, kept side by side.
+
+
 def own_unapproved(reader_id):
-    """The reader's own comments that are not approved and that no moderator turned down."""
+    """The rule as a filter."""
     return (
         Q(reader_id=reader_id)
         & ~Q(status=Status.APPROVED)
         & (Q(status=Status.PENDING) | Q(moderated_at__isnull=True))
+    )
+
+
+def is_own_unapproved(comment, reader_id):
+    """The rule for one comment already loaded."""
+    return (
+        bool(reader_id)
+        and comment.reader_id == reader_id
+        and comment.status != Status.APPROVED
+        and (comment.status == Status.PENDING or comment.moderated_at is None)
+    )
+
+
+def own_unapproved_sql(alias=""):
+    """The rule in SQL, on the parameter %(reader)s (statuses written in: see
+    visible_threads_sql)."""
+    approved, pending = f"'{Status.APPROVED}'", f"'{Status.PENDING}'"
+    return (
+        f"{alias}reader_id = %(reader)s AND %(reader)s <> '' AND {alias}status <> {approved}"
+        f" AND ({alias}status = {pending} OR {alias}moderated_at IS NULL)"
     )
 
 
@@ -132,7 +157,7 @@ def visible_threads_sql(*, before):
     to run it. Statuses are written in it, so that the partial indexes apply to a
     prepared statement's generic plan. Parameters: thread_count_params()."""
     table = connection.ops.quote_name(Comment._meta.db_table)
-    approved, pending = f"'{Status.APPROVED}'", f"'{Status.PENDING}'"
+    approved = f"'{Status.APPROVED}'"
 
     def threads(alias=""):
         where = f"{alias}article_id = %(article)s AND {alias}parent_id IS NULL"
@@ -143,11 +168,7 @@ def visible_threads_sql(*, before):
             )
         return where
 
-    def own(alias=""):
-        return (
-            f"{alias}reader_id = %(reader)s AND %(reader)s <> '' AND {alias}status <> {approved}"
-            f" AND ({alias}status = {pending} OR {alias}moderated_at IS NULL)"
-        )
+    own = own_unapproved_sql
 
     # The third count reads the article's approved replies and its threads not approved,
     # each from an index of its own, never all of its threads: a prepared statement's
@@ -222,12 +243,7 @@ class CommentList:
 
 
 def _decorate(comment, *, reader_id, reported, root=None):
-    comment.is_own_unapproved = (
-        bool(reader_id)
-        and comment.reader_id == reader_id
-        and comment.status != Status.APPROVED
-        and (comment.status == Status.PENDING or comment.moderated_at is None)
-    )
+    comment.is_own_unapproved = is_own_unapproved(comment, reader_id)
     comment.is_shown = comment.status == Status.APPROVED or comment.is_own_unapproved
     comment.placeholder = ""
     if not comment.is_shown:

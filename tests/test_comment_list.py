@@ -437,3 +437,52 @@ def test_counting_the_threads_before_a_comment_does_not_read_every_thread(articl
             # SQLite, the small embedded setup: every read through an index, none a scan.
             scans = [step for step in plan if step.startswith("SCAN ")]
             assert scans == ["SCAN CONSTANT ROW"], plan
+
+
+@pytest.mark.parametrize(
+    ("status", "moderated"),
+    [
+        (PENDING, False),
+        (PENDING, True),
+        (Comment.Status.REJECTED, False),  # turned down by a rule at submission
+        (Comment.Status.REJECTED, True),  # by a moderator
+        (Comment.Status.SPAM, True),
+        (Comment.Status.APPROVED, True),
+    ],
+)
+def test_the_own_comments_rule_is_the_same_in_its_three_forms(article, status, moderated):
+    from django.db import connection
+    from django.utils import timezone
+
+    from comments import threads
+
+    reader_id = "r" * 48
+    comment = make_comment(
+        article,
+        status=status,
+        reader_id=reader_id,
+        moderated_at=timezone.now() if moderated else None,
+    )
+    by_filter = Comment.objects.filter(threads.own_unapproved(reader_id)).exists()
+    by_predicate = threads.is_own_unapproved(comment, reader_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Comment._meta.db_table} WHERE {threads.own_unapproved_sql()}",  # noqa: S608
+            {"reader": reader_id},
+        )
+        by_sql = cursor.fetchone()[0] == 1
+    assert by_filter == by_predicate == by_sql
+    assert by_filter == (status == PENDING or (status != APPROVED and not moderated))
+
+
+def test_a_reader_whose_comment_a_moderator_rejected_gets_the_cached_page(
+    client, article, moderator, django_assert_num_queries
+):
+    reader_id = as_reader(client)
+    comment = make_comment(article, status=PENDING, reader_id=reader_id)
+    from comments import services
+
+    services.reject(comment=comment, moderator=moderator)
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):  # their reactions and the counts; no render
+        client.get(article.get_absolute_url())
