@@ -17,7 +17,7 @@ from functools import cache
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 
 from comments.models import Comment, Report
 
@@ -201,18 +201,53 @@ class _Threads:
     def __getitem__(self, window):
         if not self._count:
             return []
-        replies = (
-            Comment.objects.filter(_shown(self.reader_id))
-            .order_by("created_at", "id")
-            .only(*LIST_FIELDS)
-        )
         return list(
-            visible_threads(article=self.article, reader_id=self.reader_id)
-            .only(*LIST_FIELDS)
-            .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))[
+            visible_threads(article=self.article, reader_id=self.reader_id).only(*LIST_FIELDS)[
                 window
             ]
         )
+
+
+def _replies_to(threads, *, reader_id):
+    """{thread id: [its replies this reader sees, oldest first]}: one query."""
+    replies = {thread.pk: [] for thread in threads}
+    if replies:
+        for reply in (
+            Comment.objects.filter(_shown(reader_id), parent_id__in=list(replies))
+            .order_by("created_at", "id")
+            .only(*LIST_FIELDS)
+        ):
+            replies[reply.parent_id].append(reply)
+    return replies
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    """A comment as the list shows it to one reader: what the templates read."""
+
+    comment: Comment
+    is_own_unapproved: bool
+    placeholder: str  # in place of a top-level comment nobody may see ("" when shown)
+    reported_by_reader: bool
+    can_reply: bool
+    can_report: bool
+    replies: tuple = ()
+
+    @property
+    def pk(self):
+        return self.comment.pk
+
+    @property
+    def name(self):
+        return self.comment.name
+
+    @property
+    def body(self):
+        return self.comment.body
+
+    @property
+    def created_at(self):
+        return self.comment.created_at
 
 
 @dataclass
@@ -236,22 +271,27 @@ class CommentList:
         for thread in self.threads:
             if thread.pk == pk:
                 return thread
-            for reply in thread.shown_replies:
+            for reply in thread.replies:
                 if reply.pk == pk:
                     return reply
         return None
 
 
-def _decorate(comment, *, reader_id, reported, root=None):
-    comment.is_own_unapproved = is_own_unapproved(comment, reader_id)
-    comment.is_shown = comment.status == Status.APPROVED or comment.is_own_unapproved
-    comment.placeholder = ""
-    if not comment.is_shown:
-        comment.placeholder = UNDER_REVIEW if comment.status == Status.PENDING else REMOVED
-    comment.reported_by_reader = comment.pk in reported
+def _as_shown(comment, *, reader_id, reported, root=None, replies=()):
+    own = is_own_unapproved(comment, reader_id)
+    placeholder = ""
+    if comment.status != Status.APPROVED and not own:
+        placeholder = UNDER_REVIEW if comment.status == Status.PENDING else REMOVED
     thread_open = (root or comment).status == Status.APPROVED
-    comment.can_reply = comment.status == Status.APPROVED and thread_open
-    comment.can_report = comment.status == Status.APPROVED
+    return ShownComment(
+        comment=comment,
+        is_own_unapproved=own,
+        placeholder=placeholder,
+        reported_by_reader=comment.pk in reported,
+        can_reply=comment.status == Status.APPROVED and thread_open,
+        can_report=comment.status == Status.APPROVED,
+        replies=replies,
+    )
 
 
 def comment_list(*, article, reader_id, page_number=None):
@@ -263,18 +303,27 @@ def comment_list(*, article, reader_id, page_number=None):
     )
     page = paginator.get_page(page_number)
     threads = list(page.object_list)
+    replies = _replies_to(threads, reader_id=reader_id)
     reported = set()
     if reader_id and threads:
-        shown_ids = [c.pk for thread in threads for c in [thread, *thread.shown_replies]]
+        shown_ids = [*replies, *(reply.pk for shown in replies.values() for reply in shown)]
         reported = set(
             Report.objects.filter(reader_id=reader_id, comment_id__in=shown_ids).values_list(
                 "comment_id", flat=True
             )
         )
-    for thread in threads:
-        _decorate(thread, reader_id=reader_id, reported=reported)
-        for reply in thread.shown_replies:
-            _decorate(reply, reader_id=reader_id, reported=reported, root=thread)
+    shown = [
+        _as_shown(
+            thread,
+            reader_id=reader_id,
+            reported=reported,
+            replies=tuple(
+                _as_shown(reply, reader_id=reader_id, reported=reported, root=thread)
+                for reply in replies[thread.pk]
+            ),
+        )
+        for thread in threads
+    ]
     return CommentList(
-        approved_count=totals["approved"], page=page, reader_id=reader_id, threads=threads
+        approved_count=totals["approved"], page=page, reader_id=reader_id, threads=shown
     )
