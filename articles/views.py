@@ -211,43 +211,52 @@ def article_detail(request, slug):
     ).fetch()
     if cached.missing:
         return _missing_page(cached)
-    if cached.page is None and number > 1:
-        known_pages = cached.known_page_count()
-        if known_pages is not None and number > known_pages:
-            raise Http404("No such page of comments.")
+    if cached.page is None and number > 1 and number > (cached.known_page_count() or number):
+        raise Http404("No such page of comments.")
     reader_id = reader_id_from_cookie(request)
     if reader_id is None and cached.complete:
         return _shared_page(request, cached)
 
     article = None if cached.page else _published_article(slug)
     article_id = article.pk if article else cached.page["article_id"]
-    mine = frozenset()
-    if reader_id:
-        state = reader_state(article_id=article_id, reader_id=reader_id)
-        if state.has_own_comments_or_reports:
-            return render_article(
-                request, article or _published_article(slug), mine=state.reactions
-            )
-        mine = state.reactions
-        if cached.bar is None or cached.bar["counts"] != state.counts:
-            _store_reaction_bar(cached, slug=slug, counts=state.counts)
-    elif cached.bar is None:
-        _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
-    if cached.page is None:
-        context = article_page_context(request, article, reader_id=None, page_number=number)
-        comments = context["comments"]
-        cached.store_page_count(comments.page.paginator.num_pages)
-        if comments.page.number != number:
-            cached.store_missing()
-            return _missing_page(cached)
-        if query.get("reply_to") != getattr(context["reply_to"], "pk", None):
-            # No comment to reply to: the page with the ordinary form.
-            cached.store_missing(redirect=request.path + _page_query(number))
-            return _missing_page(cached)
-        cached.store_page(article_id=article_id, html=_render_page_for_cache(request, context))
-
     if reader_id is None:
-        return _shared_page(request, cached)
+        if cached.bar is None:
+            _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
+        return _store_page(request, cached, article=article, query=query) or _shared_page(
+            request, cached
+        )
+    state = reader_state(article_id=article_id, reader_id=reader_id)
+    if state.has_own_comments_or_reports:
+        return render_article(request, article or _published_article(slug), mine=state.reactions)
+    if cached.bar is None or cached.bar["counts"] != state.counts:
+        _store_reaction_bar(cached, slug=slug, counts=state.counts)
+    return _store_page(request, cached, article=article, query=query) or _readers_page(
+        request, cached, reader_id=reader_id, mine=state.reactions
+    )
+
+
+def _store_page(request, cached, *, article, query):
+    """Render and keep the page part if the cache has none: None, or what to answer
+    instead when there is no such page (no such comment page, no comment to reply to)."""
+    if cached.page is not None:
+        return None
+    number = pagecache.page_number(query)
+    context = article_page_context(request, article, reader_id=None, page_number=number)
+    comments = context["comments"]
+    cached.store_page_count(comments.page.paginator.num_pages)
+    if comments.page.number != number:
+        cached.store_missing()
+        return _missing_page(cached)
+    if query.get("reply_to") != getattr(context["reply_to"], "pk", None):
+        # No comment to reply to: the page with the ordinary form.
+        cached.store_missing(redirect=request.path + _page_query(number))
+        return _missing_page(cached)
+    cached.store_page(article_id=article.pk, html=_render_page_for_cache(request, context))
+    return None
+
+
+def _readers_page(request, cached, *, reader_id, mine):
+    """The page of a reader with a cookie: their pressed buttons; private."""
     etag = cached.etag(reader_state=(reader_id, sorted(mine)))
     # By ETag only: what is theirs can change while the page's time does not.
     not_modified = _not_modified(request, etag=etag, modified_at=None)

@@ -161,25 +161,15 @@ def report(request, pk):
     )
     article = comment.article
     reader_id = reader_id_from_request(request)
-    address_hash = request_address_hash(request)
-    if comment.status != Comment.Status.APPROVED and not (
-        reader_id and Report.objects.filter(comment=comment, reader_id=reader_id).exists()
-    ):
+    reported = bool(reader_id) and comment.reports.filter(reader_id=reader_id).exists()
+    if comment.status != Comment.Status.APPROVED and not reported:
         raise Http404("No comment to report here.")
+    address_hash = request_address_hash(request)
     if services.is_banned(reader_id=reader_id, address_hash=address_hash):
         refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
     if request.method != "POST":
-        already = reader_id and Report.objects.filter(comment=comment, reader_id=reader_id).exists()
-        context = {
-            "article": article,
-            "comment": comment,
-            "report_reasons": Report.Reason.choices,
-            "already_reported": ALREADY_REPORTED_MESSAGE if already else None,
-        }
-        response = render(request, "comments/report.html", context)
-        add_never_cache_headers(response)
-        return response
+        return _report_page(request, comment=comment, reported=reported)
 
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -187,7 +177,6 @@ def report(request, pk):
         if wants_json(request):
             return JsonResponse({"error": message}, status=400)
         return render_article(request, _shown(article), comments_error=message, status=400)
-
     limits = settings.COMMENTS_REPORT_RATE_LIMITS
     exceeded = ratelimit.hit_each(
         [
@@ -209,9 +198,33 @@ def report(request, pk):
         address_hash=address_hash,
         reason=form.cleaned_data["reason"],
     )
+    response = _reported(request, comment=comment, reader_id=reader_id, result=result)
+    if new_reader:
+        remember_reader(response, reader_id)
+    return response
+
+
+def _report_page(request, *, comment, reported):
+    """The report form on a page of its own; what the comment says only while it is
+    shown to everyone (a reporter does not get to read a comment taken down)."""
+    context = {
+        "article": comment.article,
+        "comment": comment,
+        "shown": comment.status == Comment.Status.APPROVED,
+        "report_reasons": Report.Reason.choices,
+        "already_reported": ALREADY_REPORTED_MESSAGE if reported else None,
+    }
+    response = render(request, "comments/report.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+def _reported(request, *, comment, reader_id, result):
+    """The answer to a report: JSON for scripts, else back to the comment (or where it
+    was, when the report took it away)."""
     message = REPORTED_MESSAGE if result.created else ALREADY_REPORTED_MESSAGE
     if wants_json(request):
-        response = JsonResponse(
+        return JsonResponse(
             {
                 "reported": True,
                 "created": result.created,
@@ -219,14 +232,10 @@ def report(request, pk):
                 "message": message,
             }
         )
-    else:
-        messages.success(request, message)
-        anchor = None
-        if result.hidden:
-            anchor = f"comment-{comment.parent_id}" if comment.parent_id else "comment-list"
-        response = HttpResponseSeeOther(
-            _comment_url(article=article, comment=comment, reader_id=reader_id, anchor=anchor)
-        )
-    if new_reader:
-        remember_reader(response, reader_id)
-    return response
+    messages.success(request, message)
+    anchor = None
+    if result.hidden:
+        anchor = f"comment-{comment.parent_id}" if comment.parent_id else "comment-list"
+    return HttpResponseSeeOther(
+        _comment_url(article=comment.article, comment=comment, reader_id=reader_id, anchor=anchor)
+    )

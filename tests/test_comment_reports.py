@@ -317,3 +317,21 @@ def test_a_banned_reader_gets_no_report_form(client, comment):
     assert html(response).find(class_="comment-messages").get_text(strip=True) == (
         "You can no longer report comments on this site."
     )
+
+
+@pytest.mark.parametrize("taken_down", ["reports", "moderator"])
+def test_a_reporter_cannot_read_a_comment_once_it_is_taken_down(
+    client, comment, settings, moderator, taken_down
+):
+    """Hardening 10: the report page showed the comment to whoever reported it, whatever
+    became of it."""
+    settings.COMMENTS_REPORT_THRESHOLD = 1
+    report(client, comment)
+    if taken_down == "moderator":
+        comment.refresh_from_db()
+        services.reject(comment=comment, moderator=moderator)
+    response = client.get(report_url(comment))
+    assert response.status_code == 200
+    assert "Something contested." not in response.content.decode()
+    assert "no longer shown" in response.content.decode()
+    assert "You have already reported this comment" in response.content.decode()
