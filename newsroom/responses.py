@@ -11,4 +11,4 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 def wants_json(request):
     """Whether the caller is the page's script (it asks for JSON), not a plain form."""
-    return "application/json" in request.META.get("HTTP_ACCEPT", "")
+    return "application/json" in request.headers.get("accept", "")
