@@ -147,7 +147,15 @@ class Comment(models.Model):
 
 
 class Report(models.Model):
-    """One reader's report of one comment."""
+    """One reader's report of one comment.
+
+    Reports count people, not cookies: readers on one network count as one person, and a
+    reader new to the site (no approved comment older than COMMENTS_ESTABLISHED_AFTER)
+    as half of one (comments.services.report_comment).
+    """
+
+    NEW_READER_WEIGHT = 1
+    ESTABLISHED_READER_WEIGHT = 2
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam"
@@ -158,6 +166,15 @@ class Report(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reader_id = models.CharField(max_length=64)
     address_hash = models.CharField(max_length=64, blank=True)
+    network_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The address's widest network, hashed: IPv4 itself, IPv6 its /48.",
+    )
+    weight = models.PositiveSmallIntegerField(
+        default=ESTABLISHED_READER_WEIGHT,
+        help_text="2 from an established reader, 1 from a reader new to the site.",
+    )
     reason = models.CharField(max_length=10, choices=Reason)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -172,6 +189,7 @@ class Report(models.Model):
                 name="report_reason_valid",
             ),
             models.CheckConstraint(condition=~Q(reader_id=""), name="report_has_reader"),
+            models.CheckConstraint(condition=Q(weight__in=[1, 2]), name="report_weight_valid"),
         ]
         indexes = [
             # Reports since the last moderator decision, counted against the threshold.

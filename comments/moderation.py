@@ -31,6 +31,7 @@ MATCH_SHOWN = 40
 class Submission:
     comment: Comment
     honeypot: str = ""
+    held: str = ""  # why its network alone holds it (comments.services), or ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,15 @@ def suspect_words(submission):
     return None
 
 
+def network(submission):
+    """Posted from a banned commenter's address, or a network busy past the rate limits, by
+    a reader not banned themselves: held for a moderator, never refused (offices and
+    carriers share addresses)."""
+    if submission.held:
+        return Verdict(Status.PENDING, submission.held)
+    return None
+
+
 def first_comment(submission):
     """On a post-moderated article, a reader's first comment is reviewed."""
     comment = submission.comment
@@ -107,7 +117,7 @@ def first_comment(submission):
     return Verdict(Status.PENDING, "no approved comment from this reader yet")
 
 
-RULES = [honeypot, banned_words, too_many_links, suspect_words, first_comment]
+RULES = [honeypot, banned_words, too_many_links, suspect_words, network, first_comment]
 
 
 def moderate(submission, *, rules=None):

@@ -35,8 +35,9 @@ from comments.models import Comment, ReaderBan
 
 def store_unless_refused(comment, *, since):
     """Insert `comment` (pending, not saved yet), committed, unless its author is banned
-    or it was posted already since `since`: (banned, duplicate, threads before its own
-    for its author, the stored comment or None)."""
+    or it was posted already since `since`: (whose ban, as services.ban_on(): "reader",
+    "address" or None; duplicate; threads before its own for its author; the stored
+    comment or None). A ban on the address alone does not refuse."""
     article, parent, reader_id = comment.article, comment.parent, comment.reader_id
     params = {
         "address": comment.address_hash,
@@ -50,7 +51,8 @@ def store_unless_refused(comment, *, since):
         ),
     }
     checks = (
-        f"{_check_sql('banned')} AS banned, {_check_sql('duplicate')} AS duplicate, "
+        f"{_check_sql('banned')} AS banned, {_check_sql('address_banned')} AS address_banned, "
+        f"{_check_sql('duplicate')} AS duplicate, "
         f"{threads.visible_threads_sql(before=parent is not None)} AS threads_before"
     )
     values = {}
@@ -79,13 +81,14 @@ def store_unless_refused(comment, *, since):
             if own_transaction:
                 _end_failed_transaction()
             raise
-        banned, duplicate, threads_before, pk = result.fetchone()
+        banned, address_banned, duplicate, threads_before, pk = result.fetchone()
+    ban = "reader" if banned else "address" if address_banned else None
     if pk is None:
-        return banned, duplicate, threads_before, None
+        return ban, duplicate, threads_before, None
     names = ["id", *values]
     stored = Comment.from_db(connection.alias, names, [pk, *values.values()])
     stored.article, stored.parent = article, parent
-    return banned, duplicate, threads_before, stored
+    return ban, duplicate, threads_before, stored
 
 
 def _end_failed_transaction():
@@ -124,23 +127,23 @@ def _store_sql(checks):
             SELECT {values} FROM checks WHERE NOT checks.banned AND NOT checks.duplicate
             RETURNING {pk}
         )
-        SELECT banned, duplicate, threads_before, (SELECT {pk} FROM stored) FROM checks
+        SELECT banned, address_banned, duplicate, threads_before, (SELECT {pk} FROM stored)
+        FROM checks
     """  # noqa: S608 (names from the model; values are parameters)
 
 
 @cache
 def _check_sql(name):
-    """The submission's checks, as comments.services makes them with the ORM: a ban (as
-    ReaderBanQuerySet.matching), a duplicate (as services._duplicates_of). Two EXISTS
-    rather than one with an OR: each has an index (comment_reader_idx,
-    comment_address_idx) in the generic plan."""
+    """The submission's checks, as comments.services makes them with the ORM: a ban on
+    the reader, a ban on their address only (as services.ban_on), a duplicate (as
+    services._duplicates_of). Two EXISTS rather than one with an OR: each has an index
+    (comment_reader_idx, comment_address_idx) in the generic plan."""
     quote = connection.ops.quote_name
+    bans = f"SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL"  # noqa: S608
     if name == "banned":
-        return f"""EXISTS (
-            SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL
-            AND ((reader_id = %(reader)s AND reader_id <> '')
-                 OR (address_hash = %(address)s AND address_hash <> ''))
-        )"""  # noqa: S608
+        return f"EXISTS ({bans} AND reader_id = %(reader)s AND reader_id <> '')"
+    if name == "address_banned":
+        return f"EXISTS ({bans} AND address_hash = %(address)s AND address_hash <> '')"
     table = quote(Comment._meta.db_table)
     recent = "article_id = %(article)s AND body = %(body)s AND created_at >= %(since)s"
     return f"""(EXISTS (

@@ -13,7 +13,7 @@ from comments.forms import CommentForm, ReportForm
 from comments.models import Comment, Report
 from comments.threads import thread_page
 from newsroom import ratelimit
-from newsroom.clients import request_address_hash
+from newsroom.clients import request_address_hashes
 from newsroom.crossorigin import cross_origin_protected
 from newsroom.readers import new_reader_id, reader_id_from_request, remember_reader
 from newsroom.responses import HttpResponseSeeOther, wants_json
@@ -51,9 +51,12 @@ COMMENT_PUBLISHED_MESSAGE = "Your comment is published"
 FORM_ERROR_MESSAGE = "Your comment was not posted: please correct what is marked below."
 REPORTED_MESSAGE = "Reported — thank you"
 ALREADY_REPORTED_MESSAGE = "You have already reported this comment: thank you."
-REPORT_REFUSED_MESSAGE = "You can no longer report comments on this site."
+REPORT_REFUSED_MESSAGE = (
+    "You can no longer report comments on this site: a moderator has blocked you, "
+    "until a moderator lifts the block."
+)
 REPORTS_RATE_LIMITED_MESSAGE = (
-    "You are reporting too fast: at most {count} reports in {window}. Please try again later."
+    "You are reporting too fast: at most {count} reports in {window}. Please try again {wait}."
 )
 
 
@@ -88,7 +91,8 @@ def post_comment(request, slug):
     """A reader's comment or reply: stored, moderated, then 303 back to it (or 4xx)."""
     article = _article_to_comment_on(slug)
     reader_id = reader_id_from_request(request)
-    address_hash = request_address_hash(request)
+    address_hashes = request_address_hashes(request)
+    address_hash = address_hashes[0]
     if article.comments_closed:
         refusal = services.CommentRefused(services.CLOSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
@@ -122,6 +126,7 @@ def post_comment(request, slug):
             body=data["body"],
             parent=data["parent"],
             honeypot=data["website"],
+            address_hashes=address_hashes,
         )
     except services.CommentRefused as refusal:
         # Closed or banned: the reader cannot comment at all, the form goes.
@@ -131,6 +136,7 @@ def post_comment(request, slug):
     comment = posted.comment
     published = comment.status == Comment.Status.APPROVED
     message = COMMENT_PUBLISHED_MESSAGE if published else COMMENT_PENDING_MESSAGE
+    message = posted.held_message or message
     url = _comment_url(article=article, comment=comment, reader_id=reader_id, page=posted.page)
     if wants_json(request):
         response = JsonResponse(
@@ -164,8 +170,8 @@ def report(request, pk):
     reported = bool(reader_id) and comment.reports.filter(reader_id=reader_id).exists()
     if comment.status != Comment.Status.APPROVED and not reported:
         raise Http404("No comment to report here.")
-    address_hash = request_address_hash(request)
-    if services.is_banned(reader_id=reader_id, address_hash=address_hash):
+    address_hashes = request_address_hashes(request)
+    if services.ban_on(reader_id=reader_id, address_hash=address_hashes[0]) == services.Ban.READER:
         refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
         return _refused(request, article=article, refusal=refusal)
     if request.method != "POST":
@@ -185,7 +191,9 @@ def report(request, pk):
         ]
     )
     if exceeded:
-        message = REPORTS_RATE_LIMITED_MESSAGE.format(count=exceeded.count, window=exceeded.window)
+        message = REPORTS_RATE_LIMITED_MESSAGE.format(
+            count=exceeded.count, window=exceeded.window, wait=exceeded.wait
+        )
         refusal = services.CommentRefused(message, status=429, retry_after=exceeded.retry_after)
         return _refused(request, article=article, refusal=refusal)
 
@@ -195,7 +203,8 @@ def report(request, pk):
     result = services.report_comment(
         comment=comment,
         reader_id=reader_id,
-        address_hash=address_hash,
+        address_hash=address_hashes[0],
+        network_hash=address_hashes[-1],
         reason=form.cleaned_data["reason"],
     )
     response = _reported(request, comment=comment, reader_id=reader_id, result=result)

@@ -24,10 +24,16 @@ class Exceeded:
     count: int
     seconds: int
     retry_after: int
+    scope: str = ""
 
     @property
     def window(self):
         return describe_seconds(self.seconds)
+
+    @property
+    def wait(self):
+        """How long until the action is allowed again, for a message: "in 7 minutes"."""
+        return f"in {describe_wait(self.retry_after)}"
 
 
 def describe_seconds(seconds):
@@ -36,6 +42,15 @@ def describe_seconds(seconds):
             n = seconds // size
             return f"a {unit}" if n == 1 and unit != "hour" else f"{n} {unit}{'s' * (n != 1)}"
     return f"{seconds} seconds"
+
+
+def describe_wait(seconds):
+    """A wait, rounded up to what a reader can act on: "40 seconds", "7 minutes", "2 hours"."""
+    for size, unit in ((3600, "hour"), (60, "minute")):
+        if seconds > size or (unit == "minute" and seconds == size):
+            n = math.ceil(seconds / size)
+            return f"{n} {unit}{'s' * (n != 1)}"
+    return f"{seconds} second{'s' * (seconds != 1)}"
 
 
 def _log(logs, *, now, action):
@@ -72,11 +87,11 @@ def hit_each(checks):
 
 
 @contextlib.contextmanager
-def counted_unless_refused(*, scope, identities, limits):
-    """As hit(), for an action that may still be turned away once counted: yields None, or
-    the first limit exceeded (nothing counted); if the block raises (a refusal, an error),
-    the count is taken back, so that only what was done counts."""
-    logs, action, exceeded = _hit_each([(scope, identity, limits) for identity in identities])
+def counted_unless_refused(checks):
+    """As hit_each(), for an action that may still be turned away once counted: yields
+    None, or the first limit exceeded (nothing counted); if the block raises (a refusal,
+    an error), the count is taken back, so that only what was done counts."""
+    logs, action, exceeded = _hit_each(checks)
     if exceeded is not None:
         yield exceeded
         return
@@ -92,13 +107,18 @@ def address_checks(scope, request, limits):
     """(scope, identity, limits) checks of the client's address at every level it is
     counted at (newsroom.clients.address_hashes): an IPv4 address; an IPv6 /64, /56 and
     /48, each wider network allowed WIDER_NETWORK_FACTOR times more."""
+    return network_checks(scope, request_address_hashes(request), limits)
+
+
+def network_checks(scope, address_hashes, limits):
+    """As address_checks(), from the address's hashes (newsroom.clients.address_hashes)."""
     return [
         (
             f"{scope}:{level}" if level else scope,
             digest,
             [(count * WIDER_NETWORK_FACTOR**level, seconds) for count, seconds in limits],
         )
-        for level, digest in enumerate(request_address_hashes(request))
+        for level, digest in enumerate(address_hashes)
     ]
 
 
@@ -106,9 +126,8 @@ def _hit_each(checks):
     """(the logs, the action recorded in them, None), or ([], None, the first limit
     exceeded). A log: (its key, its limits)."""
     now = time.time()
-    logs = [
-        (f"ratelimit:{scope}:{identity}", limits) for scope, identity, limits in checks if identity
-    ]
+    checks = [(scope, identity, limits) for scope, identity, limits in checks if identity]
+    logs = [(f"ratelimit:{scope}:{identity}", limits) for scope, identity, limits in checks]
     if not logs:
         return [], None, None
     action = f"{now!r}:{secrets.token_hex(4)}"
@@ -117,7 +136,10 @@ def _hit_each(checks):
         log_number, limit_number, seconds_left = refused
         count, seconds = logs[log_number][1][limit_number]
         exceeded = Exceeded(
-            count=count, seconds=seconds, retry_after=max(1, math.ceil(seconds_left))
+            count=count,
+            seconds=seconds,
+            retry_after=max(1, math.ceil(seconds_left)),
+            scope=checks[log_number][0],
         )
         return [], None, exceeded
     return logs, action, None

@@ -306,8 +306,11 @@ REACTION_RATE_WINDOW = env.int("REACTION_RATE_WINDOW", default=60)
 # Comments: automatic moderation, reports, rate limits and the comment list.
 # A comment with more links than this waits for a moderator, even on post-moderated articles.
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
-# Reports that send an approved comment back to the moderation queue.
+# Reports that send an approved comment back to the moderation queue: people, counted by
+# network (one network is one person at most), a reader new to the site half of one.
 COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
+# A reader is established once a comment of theirs approved is this old (seconds).
+COMMENTS_ESTABLISHED_AFTER = env.int("COMMENTS_ESTABLISHED_AFTER", default=86400)
 
 
 # Comments accepted per reader and per client address: "count/seconds" windows.
@@ -320,6 +323,9 @@ def rate_limits(name, default):
 
 
 COMMENTS_RATE_LIMITS = rate_limits("COMMENTS_RATE_LIMITS", ["5/600", "50/86400"])
+# Past COMMENTS_RATE_LIMITS, an address's further comments (other readers on a shared
+# network) are held for a moderator; past this many times those limits, refused.
+COMMENTS_ADDRESS_HOLD_FACTOR = env.int("COMMENTS_ADDRESS_HOLD_FACTOR", default=4)
 # Reports accepted per reader and per client address, the same way.
 COMMENTS_REPORT_RATE_LIMITS = rate_limits("COMMENTS_REPORT_RATE_LIMITS", ["10/600", "100/86400"])
 # Top-level threads per page of the comment list.

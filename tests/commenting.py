@@ -1,7 +1,11 @@
 """Small factories and helpers for the comment tests."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
+from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment
 from newsroom.clients import address_hash
@@ -55,3 +59,15 @@ def reader_of(response):
 
 def messages_of(response):
     return [str(message) for message in response.wsgi_request._messages]
+
+
+def established_reader(address):
+    """A client at `address` whose reader has a comment approved two days ago (on an
+    article of its own, so that it shows on no page under test)."""
+    from tests.helpers import make_article
+
+    client = Client(REMOTE_ADDR=address)
+    reader_id = as_reader(client)
+    old = make_comment(make_article(slug=f"earlier-{reader_id[:12]}"), reader_id=reader_id)
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    return client

@@ -18,6 +18,7 @@ from tests.commenting import (
     SPAM,
     as_reader,
     make_comment,
+    messages_of,
     post_comment,
     post_comment_json,
 )
@@ -54,6 +55,7 @@ def test_the_rules_are_small_named_functions_in_one_list():
         "banned_words",
         "too_many_links",
         "suspect_words",
+        "network",
         "first_comment",
     ]
 
@@ -306,7 +308,18 @@ def test_json_callers_get_the_duplicate_refusal_as_json(client, article):
 
 # Rate limits ----------------------------------------------------------------------------
 
-TOO_FAST = "You are commenting too fast: at most {} comments in {}. Please try again later."
+TOO_FAST = "You are commenting too fast: at most {} comments in {}. Please try again in {}."
+NETWORK_TOO_FAST = (
+    "Too many comments came from your network just now: at most {} in {}. Please try again in {}."
+)
+HELD_BUSY = (
+    "Thanks — your comment is awaiting moderation: many comments came from your network "
+    "just now, so a moderator checks them before they appear."
+)
+HELD_BANNED = (
+    "Thanks — your comment is awaiting moderation: comments from your network are checked "
+    "by a moderator before they appear."
+)
 
 
 def test_a_sixth_comment_in_ten_minutes_is_refused_with_429(client, article):
@@ -317,19 +330,63 @@ def test_a_sixth_comment_in_ten_minutes_is_refused_with_429(client, article):
     assert 0 < int(response["Retry-After"]) <= 600
     page = html(response)
     assert page.find(id="comment-form-errors").get_text(strip=True) == TOO_FAST.format(
-        5, "10 minutes"
+        5, "10 minutes", "10 minutes"
     )
     assert page.find("textarea").get_text().strip() == "One too many"
     assert Comment.objects.count() == 5
 
 
-def test_the_limit_is_per_reader_and_per_address(article):
-    # Five readers from one address (a cookie each) share the address's limit.
+def test_past_the_limit_other_readers_on_a_busy_address_are_held_not_refused(article):
+    """Hardening 15: offices and carriers share addresses; a sixth reader from one address
+    was refused as "too fast" without being so."""
     for n in range(5):
         assert post_comment(Client(), article, body=f"Reader {n}").status_code == 303
-    response = post_comment(Client(), article, body="Sixth reader, same address")
+    reader = Client()
+    response = post_comment(reader, article, body="Sixth reader, same address")
+    assert response.status_code == 303
+    held = Comment.objects.get(body="Sixth reader, same address")
+    assert held.status == PENDING
+    assert held.moderation_reason.startswith(
+        "network: more than 5 comments from this network in 10 minutes"
+    )
+    assert messages_of(response) == [HELD_BUSY]
+    json_response = post_comment_json(Client(), article, body="Seventh, by script")
+    assert json_response.status_code == 201
+    assert json_response.json()["message"] == HELD_BUSY
+    assert Comment.objects.count() == 7
+
+
+def test_an_address_is_refused_only_far_past_the_limit(article, settings):
+    settings.COMMENTS_RATE_LIMITS = [(2, 600)]
+    settings.COMMENTS_ADDRESS_HOLD_FACTOR = 3
+    statuses = [post_comment(Client(), article, body=f"Reader {n}").status_code for n in range(7)]
+    assert statuses == [303] * 6 + [429]
+    assert Comment.objects.filter(moderation_reason__startswith="network:").count() == 4
+    response = post_comment(Client(), article, body="Yet another reader")
     assert response.status_code == 429
-    assert Comment.objects.count() == 5
+    assert 0 < int(response["Retry-After"]) <= 600
+    assert html(response).find(id="comment-form-errors").get_text(strip=True) == (
+        NETWORK_TOO_FAST.format(6, "10 minutes", "10 minutes")
+    )
+    assert post_comment(Client(REMOTE_ADDR="198.51.100.7"), article).status_code == 303
+
+
+@pytest.mark.parametrize("spread", ["/64", "/56"])
+def test_an_ipv6_network_counts_as_one_address_across_its_64s_and_56s(article, settings, spread):
+    """Hardening 14: a /48 holder rotating through its /64s or /56s gets no fresh limits."""
+    settings.COMMENTS_RATE_LIMITS = [(1, 600)]
+    settings.COMMENTS_ADDRESS_HOLD_FACTOR = 2
+
+    def address(n):
+        return f"2001:db8:1:{n}::1" if spread == "/64" else f"2001:db8:0:{n * 256:x}::1"
+
+    # The /64 allows 2, its /56 8, its /48 32: at the /64 level alone, every one would pass.
+    limit = 8 if spread == "/64" else 32
+    statuses = [
+        post_comment(Client(REMOTE_ADDR=address(n)), article, body=f"Reader {n}").status_code
+        for n in range(limit + 1)
+    ]
+    assert statuses == [303] * limit + [429]
 
 
 def test_a_reader_changing_address_is_still_limited(client, article):
@@ -408,7 +465,7 @@ def test_fifty_comments_a_day_at_most(client, db):
         response = post_comment(client, article, body="Fifty-first")
     assert response.status_code == 429
     assert html(response).find(id="comment-form-errors").get_text(strip=True) == TOO_FAST.format(
-        50, "a day"
+        50, "a day", "21 hours"
     )
     assert Comment.objects.count() == 50
 
@@ -418,7 +475,7 @@ def test_rate_limits_are_settings(client, article, settings):
     assert post_comment(client, article, body="One").status_code == 303
     response = post_comment_json(client, article, body="Two")
     assert response.status_code == 429
-    assert response.json() == {"error": TOO_FAST.format(1, "a minute")}
+    assert response.json() == {"error": TOO_FAST.format(1, "a minute", "1 minute")}
 
 
 def test_refused_comments_do_not_count_against_the_limit(client, article):
@@ -434,7 +491,10 @@ def test_refused_comments_do_not_count_against_the_limit(client, article):
 
 # Bans -----------------------------------------------------------------------------------
 
-BANNED = "You can no longer comment on this site: a moderator has blocked comments from you."
+BANNED = (
+    "You can no longer comment on this site: a moderator has blocked comments from you, "
+    "until a moderator lifts the block."
+)
 
 
 def test_a_banned_reader_is_refused_with_403(client, article):
@@ -465,12 +525,37 @@ def test_a_banned_reader_is_refused_even_with_an_invalid_form(client, article):
     assert BANNED in html(response).find(class_="comment-messages").get_text()
 
 
-def test_a_banned_address_is_refused_whatever_the_cookie(article):
+def test_another_reader_on_a_banned_address_is_held_not_refused(article):
+    """Hardening 15: banning one commenter blocked every reader on their address."""
+    banned = Client()
+    ReaderBan.objects.create(reader_id=as_reader(banned), address_hash=CLIENT_ADDRESS_HASH)
+    assert post_comment_json(banned, article).json() == {"error": BANNED}
+    neighbour = Client()
+    response = post_comment(neighbour, article, body="Same office, different person.")
+    assert response.status_code == 303
+    assert messages_of(response) == [HELD_BANNED]
+    held = Comment.objects.get()
+    assert held.status == PENDING
+    assert held.moderation_reason == "network: posted from the address of a banned commenter"
+    page = html(neighbour.get(response["Location"]))
+    assert page.find(id=f"comment-{held.pk}")  # their own, awaiting moderation
+    assert not html(Client().get(article.get_absolute_url())).find(id=f"comment-{held.pk}")
+
+
+def test_a_banned_address_holds_comments_on_a_post_moderated_article_too(db):
+    article = make_article(comments_mode="post")
     ReaderBan.objects.create(address_hash=CLIENT_ADDRESS_HASH)
     response = post_comment_json(Client(), article)
-    assert response.status_code == 403
-    assert response.json() == {"error": BANNED}
-    assert Comment.objects.count() == 0
+    assert response.status_code == 201
+    assert response.json()["status"] == "awaiting moderation"
+    assert response.json()["message"] == HELD_BANNED
+
+
+def test_a_banned_word_still_rejects_a_comment_from_a_banned_address(article):
+    BannedWord.objects.create(word="scum")
+    ReaderBan.objects.create(address_hash=CLIENT_ADDRESS_HASH)
+    post_comment(Client(), article, body="You scum.")
+    assert Comment.objects.get().status == REJECTED
 
 
 def test_a_lifted_ban_lets_the_reader_comment_again(client, article):

@@ -1,12 +1,20 @@
 """Readers report comments; enough reports send a comment back to the moderators."""
 
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, ReaderBan, Report
-from tests.commenting import APPROVED, PENDING, REJECTED, as_reader, make_comment
+from tests.commenting import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    as_reader,
+    established_reader,
+    make_comment,
+)
 from tests.helpers import html, make_article
 
 REPORTED = "Reported — thank you"
@@ -29,6 +37,14 @@ def messages_after(client, response):
 @pytest.fixture
 def comment(article):
     return make_comment(article, name="Ann", body="Something contested.")
+
+
+_networks = iter(range(10, 250))
+
+
+def reporters(count):
+    """`count` established readers, each on a network of their own."""
+    return [established_reader(f"198.51.100.{next(_networks)}") for _ in range(count)]
 
 
 def test_a_reader_reports_a_comment_and_is_thanked(client, comment):
@@ -72,7 +88,7 @@ def test_one_report_per_reader_is_a_database_rule(comment):
 
 
 def test_three_reports_send_the_comment_back_to_the_queue_as_reported(comment):
-    readers = [Client() for _ in range(3)]
+    readers = reporters(3)
     for reader, reason in zip(readers, ["abuse", "spam", "abuse"], strict=True):
         assert report(reader, comment, reason=reason).status_code == 303
     comment.refresh_from_db()
@@ -80,7 +96,7 @@ def test_three_reports_send_the_comment_back_to_the_queue_as_reported(comment):
     assert comment.reported_at is not None
     assert comment.report_count == 3
     assert comment.moderation_reason == (
-        "reports: 3 readers reported it (abusive or hateful ×2, spam ×1)"
+        "reports: 3 people reported it (3 readers on 3 networks; abusive or hateful ×2, spam ×1)"
     )
     assert list(Comment.objects.reported()) == [comment]
     page = html(Client().get(comment.article.get_absolute_url()))
@@ -89,49 +105,66 @@ def test_three_reports_send_the_comment_back_to_the_queue_as_reported(comment):
 
 
 def test_two_reports_leave_the_comment_up(comment):
-    for _ in range(2):
-        report(Client(), comment)
+    for reader in reporters(2):
+        report(reader, comment)
     comment.refresh_from_db()
     assert comment.status == APPROVED
     assert comment.reported_at is None
 
 
-def test_the_report_threshold_is_a_setting(client, comment, settings):
+def test_the_report_threshold_is_a_setting(comment, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 4
+    for reader in reporters(3):
+        report(reader, comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    report(reporters(1)[0], comment)
+    comment.refresh_from_db()
+    assert comment.status == PENDING
+
+
+def test_even_at_a_threshold_of_one_no_network_hides_a_comment_alone(comment, settings):
     settings.COMMENTS_REPORT_THRESHOLD = 1
-    report(client, comment)
+    first, second = reporters(2)
+    report(first, comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    report(second, comment)
     comment.refresh_from_db()
     assert comment.status == PENDING
 
 
 def test_the_reporter_who_hid_a_comment_is_sent_back_to_the_list(comment):
-    for _ in range(2):
-        report(Client(), comment)
-    response = report(Client(), comment)
+    first, second, third = reporters(3)
+    report(first, comment)
+    report(second, comment)
+    response = report(third, comment)
     assert response["Location"] == f"{comment.article.get_absolute_url()}#comment-list"
 
 
 def test_a_reader_may_report_again_a_comment_their_report_helped_hide(comment):
-    first = Client()
+    first, *others = reporters(3)
     assert messages_after(first, report(first, comment)) == [REPORTED]
-    for _ in range(2):
-        report(Client(), comment)
+    for reader in others:
+        report(reader, comment)
     response = report(first, comment)
     assert response.status_code == 303
     assert messages_after(first, response) == [ALREADY]
 
 
 def test_a_moderator_approving_it_again_starts_the_count_afresh(comment, moderator):
-    for _ in range(3):
-        report(Client(), comment)
+    readers = reporters(6)
+    for reader in readers[:3]:
+        report(reader, comment)
     comment.refresh_from_db()
     services.approve(comment=comment, moderator=moderator)
     assert not Comment.objects.reported().exists()
-    for _ in range(2):
-        report(Client(), comment)
+    for reader in readers[3:5]:
+        report(reader, comment)
     comment.refresh_from_db()
     assert comment.status == APPROVED
     assert comment.report_count == 5
-    report(Client(), comment)
+    report(readers[5], comment)
     comment.refresh_from_db()
     assert comment.status == PENDING
 
@@ -139,9 +172,10 @@ def test_a_moderator_approving_it_again_starts_the_count_afresh(comment, moderat
 def test_a_reply_that_is_hidden_leaves_its_thread(article):
     root = make_comment(article)
     reply = make_comment(article, parent=root)
-    for _ in range(2):
-        report(Client(), reply)
-    response = report(Client(), reply)
+    first, second, third = reporters(3)
+    report(first, reply)
+    report(second, reply)
+    response = report(third, reply)
     assert response["Location"].endswith(f"#comment-{root.pk}")
     page = html(Client().get(article.get_absolute_url()))
     assert page.find(id=f"comment-{root.pk}")
@@ -222,7 +256,8 @@ def test_a_banned_reader_cannot_report(client, comment):
     response = report(client, comment)
     assert response.status_code == 403
     assert html(response).find(class_="comment-messages").get_text(strip=True) == (
-        "You can no longer report comments on this site."
+        "You can no longer report comments on this site: a moderator has blocked you, "
+        "until a moderator lifts the block."
     )
     assert Report.objects.count() == 0
 
@@ -244,9 +279,9 @@ def test_reports_are_kept_per_comment(article):
 def test_reporting_costs_a_bounded_number_of_queries(
     client, comment, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert report(client, comment).status_code == 303
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert report(client, comment).status_code == 303
 
 
@@ -258,7 +293,8 @@ def test_a_reader_reporting_too_fast_gets_429_and_nothing_is_stored(client, arti
     assert response.status_code == 429
     assert response["Retry-After"].isdigit()
     assert html(response).select_one(".comment-messages .message-error").get_text() == (
-        "You are reporting too fast: at most 2 reports in 10 minutes. Please try again later."
+        "You are reporting too fast: at most 2 reports in 10 minutes. "
+        "Please try again in 10 minutes."
     )
     assert Report.objects.count() == 2
     assert not Report.objects.filter(comment=comments[2]).exists()
@@ -315,7 +351,8 @@ def test_a_banned_reader_gets_no_report_form(client, comment):
     response = client.get(report_url(comment))
     assert response.status_code == 403
     assert html(response).find(class_="comment-messages").get_text(strip=True) == (
-        "You can no longer report comments on this site."
+        "You can no longer report comments on this site: a moderator has blocked you, "
+        "until a moderator lifts the block."
     )
 
 
@@ -327,6 +364,7 @@ def test_a_reporter_cannot_read_a_comment_once_it_is_taken_down(
     became of it."""
     settings.COMMENTS_REPORT_THRESHOLD = 1
     report(client, comment)
+    report(reporters(1)[0], comment)
     if taken_down == "moderator":
         comment.refresh_from_db()
         services.reject(comment=comment, moderator=moderator)
@@ -335,3 +373,74 @@ def test_a_reporter_cannot_read_a_comment_once_it_is_taken_down(
     assert "Something contested." not in response.content.decode()
     assert "no longer shown" in response.content.decode()
     assert "You have already reported this comment" in response.content.decode()
+
+
+# Reports count people (hardening 1): a client without a cookie is a new reader each time.
+
+
+def test_one_address_without_cookies_never_hides_a_comment(comment, moderator):
+    for _ in range(10):
+        assert report(Client(REMOTE_ADDR="203.0.113.9"), comment).status_code == 303
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    assert comment.report_count == 10
+    assert html(Client().get(comment.article.get_absolute_url())).find(id=f"comment-{comment.pk}")
+
+
+def test_established_readers_on_one_network_count_as_one_person(comment):
+    for _ in range(3):
+        report(established_reader("203.0.113.9"), comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+
+
+def test_an_ipv6_network_counts_once_across_its_64s(comment):
+    for n in range(3):
+        report(established_reader(f"2001:db8:aa:{n}::1"), comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    report(established_reader("2001:db8:bb::1"), comment)
+    report(established_reader("2001:db8:cc::1"), comment)
+    comment.refresh_from_db()
+    assert comment.status == PENDING
+
+
+def test_a_new_reader_weighs_half_an_established_one(comment):
+    for n in range(5):
+        report(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED  # 5 new readers: 2.5 people
+    report(Client(REMOTE_ADDR="203.0.113.6"), comment)
+    comment.refresh_from_db()
+    assert comment.status == PENDING
+    assert comment.moderation_reason.startswith(
+        "reports: 3 people reported it (6 readers on 6 networks;"
+    )
+
+
+def test_a_reader_whose_only_approved_comment_is_recent_is_still_new(comment):
+    reporting = []
+    for n in range(3):
+        client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+        make_comment(make_article(slug=f"today-{n}"), reader_id=as_reader(client))
+        reporting.append(client)
+    for client in reporting:
+        report(client, comment)
+    comment.refresh_from_db()
+    assert comment.status == APPROVED
+    assert list(Report.objects.values_list("weight", flat=True)) == [1, 1, 1]
+
+
+def test_a_signed_in_user_is_established(comment, django_user_model):
+    for n in range(3):
+        user = django_user_model.objects.create_user(f"reader{n}", password="a long passphrase")
+        client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+        client.force_login(user)
+        client.get(comment.article.get_absolute_url())  # the CSRF cookie a signed-in user has
+        token = client.cookies["csrftoken"].value
+        response = client.post(
+            report_url(comment), {"reason": "abuse", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 303
+    comment.refresh_from_db()
+    assert comment.status == PENDING

@@ -57,8 +57,11 @@ def test_banning_a_commenter_stores_their_reader_id_and_address_hash(client, art
     assert ban.is_active
     response = post_comment(client, article, body="Again.")
     assert response.status_code == 403
-    # The ban follows the address: a fresh browser on it is refused too.
-    assert post_comment(Client(), article, body="New cookie.").status_code == 403
+    # The ban follows the address: what a fresh browser on it posts waits for a moderator.
+    assert post_comment(Client(), article, body="New cookie.").status_code == 303
+    assert Comment.objects.get(body="New cookie.").moderation_reason == (
+        "network: posted from the address of a banned commenter"
+    )
 
 
 def test_a_lifted_ban_no_longer_applies(client, article, moderator):

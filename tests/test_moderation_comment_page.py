@@ -19,7 +19,10 @@ from tests.commenting import (
 )
 from tests.helpers import html
 
-BANNED = "You can no longer comment on this site: a moderator has blocked comments from you."
+BANNED = (
+    "You can no longer comment on this site: a moderator has blocked comments from you, "
+    "until a moderator lifts the block."
+)
 
 
 def banned_commenter(client, article):
@@ -188,11 +191,14 @@ def test_ban_this_commenter_asks_then_bans_their_reader_id_and_address(
     assert (ban.reader_id, ban.address_hash) == (reader_id, CLIENT_ADDRESS_HASH)
     assert (ban.reason, ban.created_by, ban.comment) == ("Abuse", moderator, comment)
     assert history(ban)[0].action_flag == ADDITION
-    # The reader is refused with a message, also from a fresh browser on the same address.
+    # The reader is refused with a message; a fresh browser on the same address (someone
+    # else in the office, or the reader without their cookie) is held for a moderator.
     response = post_comment(reader, article, body="Let me back in.")
     assert response.status_code == 403
     assert BANNED in response.content.decode()
-    assert post_comment(Client(), article, body="New cookie.").status_code == 403
+    assert post_comment(Client(), article, body="New cookie.").status_code == 303
+    held = Comment.objects.get(body="New cookie.")
+    assert held.moderation_reason == "network: posted from the address of a banned commenter"
     page = html(moderator_client.get(change_url(comment)))
     assert page.select_one("a.ban-link") is None
     assert "This commenter is banned" in page.select_one(".ban-state").get_text()
