@@ -61,13 +61,24 @@ def messages_of(response):
     return [str(message) for message in response.wsgi_request._messages]
 
 
-def established_reader(address):
-    """A client at `address` whose reader has a comment approved two days ago (on an
-    article of its own, so that it shows on no page under test)."""
+def make_established_reader():
+    """A reader id with a comment approved two days ago (on an article of its own, so that
+    it shows on no page under test): a reader whose reports weigh a whole person."""
     from tests.helpers import make_article
 
-    client = Client(REMOTE_ADDR=address)
-    reader_id = as_reader(client)
+    reader_id = new_reader_id()
     old = make_comment(make_article(slug=f"earlier-{reader_id[:12]}"), reader_id=reader_id)
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    return reader_id
+
+
+def reader_cookie_value(reader_id):
+    """The reader cookie's value for `reader_id`, as the site signs it."""
+    return _signer().sign(reader_id)
+
+
+def established_reader(address):
+    """A test client at `address` with an established reader's cookie."""
+    client = Client(REMOTE_ADDR=address)
+    as_reader(client, make_established_reader())
     return client

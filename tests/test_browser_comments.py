@@ -3,11 +3,18 @@
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from comments import services
 from comments.models import Comment
-from tests.commenting import PENDING, REJECTED, make_comment
+from tests.commenting import (
+    PENDING,
+    REJECTED,
+    make_comment,
+    make_established_reader,
+    reader_cookie_value,
+)
 from tests.helpers import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
@@ -98,12 +105,33 @@ def test_commenting_and_replying_work_without_javascript(live_server, article, b
     context.close()
 
 
-def test_three_reports_from_three_readers_take_a_comment_down(live_server, article, browser):
+def established_reader_context(browser, live_server, *, network, **options):
+    """A browser of an established reader, on a network of its own (the server trusts one
+    proxy, and the browser says which address it forwards for)."""
+    context = browser.new_context(
+        extra_http_headers={"X-Forwarded-For": f"198.51.100.{network}"}, **options
+    )
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.READER_COOKIE_NAME,
+                "value": reader_cookie_value(make_established_reader()),
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
+
+
+def test_three_reports_from_three_people_take_a_comment_down(
+    live_server, article, browser, settings
+):
+    settings.NUM_PROXIES = 1
     comment = make_comment(article, name="Troll", body="Something nasty.")
     contexts = [
-        browser.new_context(),
-        browser.new_context(),
-        browser.new_context(java_script_enabled=False),
+        established_reader_context(browser, live_server, network=1),
+        established_reader_context(browser, live_server, network=2),
+        established_reader_context(browser, live_server, network=3, java_script_enabled=False),
     ]
     for n, context in enumerate(contexts):
         page = open_article(context, live_server, article)
