@@ -23,7 +23,7 @@ never kept under the generation that commit made.
 
 Who bumps: the signal receivers of model saves and deletes (articles/signals.py,
 comments/signals.py, connected in the apps' ready()), and the services that write
-without a save: reaction toggles and recounts (the bar's generation). A queryset
+without a save: reaction toggles, recounts and deletions (the bar's generation). A queryset
 update sends no signal: code that makes one on what readers see calls the function
 below for it (a write made in SQL, or by a queryset update that does not, shows within
 PAGE_CACHE_SECONDS).
@@ -65,7 +65,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import get_script_prefix
@@ -74,6 +73,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from newsroom import site
 from newsroom.cache import cache_reconnected
 
 # Generations outlive the parts by far; one that expires or is evicted starts afresh
@@ -323,37 +323,9 @@ def slugs_of(article_ids):
 
 
 def origin(request):
-    """What absolute URLs in a page are built on (see newsroom.site.absolute_url)."""
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    meta = request.META
-    seen = (
-        request.scheme,
-        meta.get("HTTP_HOST"),
-        meta.get("HTTP_X_FORWARDED_HOST"),
-        meta.get("SERVER_NAME"),
-        meta.get("SERVER_PORT"),
-        meta.get("HTTP_X_FORWARDED_PORT"),
-    )
-    found = _origins_seen.get(seen)
-    if found is None:
-        found = f"{request.scheme}://{request.get_host()}"  # DisallowedHost: not kept
-        if len(_origins_seen) >= MAX_ORIGINS_SEEN:
-            _origins_seen.clear()
-        _origins_seen[seen] = found
-    return found
-
-
-# Origins already worked out (and their hosts checked against ALLOWED_HOSTS) from the
-# request's scheme and host headers: a handful in practice.
-_origins_seen = {}
-MAX_ORIGINS_SEEN = 64
-
-
-@receiver(setting_changed)
-def _forget_origins(*, setting, **kwargs):
-    if setting in ("ALLOWED_HOSTS", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT", "SITE_URL"):
-        _origins_seen.clear()
+    """What absolute URLs in a page are built on, and so part of its cache key: one of the
+    few origins the site is served at (newsroom.site.origin)."""
+    return site.origin(request)
 
 
 def canonical_query(request, *, allowed):

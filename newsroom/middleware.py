@@ -1,5 +1,5 @@
-"""Project-wide middleware: request ids for the logs, security headers, calm database
-faults, and no shared caching of one reader's responses."""
+"""Project-wide middleware: request ids for the logs, security headers, the hosts the site
+is served at, calm database faults, and no shared caching of one reader's responses."""
 
 import contextvars
 import logging
@@ -10,9 +10,13 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.cache import cc_delim_re, patch_cache_control
+from django.utils.cache import add_never_cache_headers, cc_delim_re, patch_cache_control
+
+from newsroom import site
+from newsroom.responses import wants_json
 
 logger = logging.getLogger("newsroom.faults")
+hosts_logger = logging.getLogger("newsroom.hosts")
 
 current_request = contextvars.ContextVar("current_request", default=None)
 INCOMING_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -56,6 +60,38 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class ServedHostMiddleware:
+    """A request for a host the site is not served at (newsroom.site: without SITE_URL, a
+    port other than the server's, a name only a wildcard lets in) gets a 400 that says so,
+    before any view: no made-up Host header costs a page of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.SITE_URL:
+            try:
+                site.origin(request)
+            except site.UnservedHost as refusal:
+                return _unserved_host(request, refusal)
+        return self.get_response(request)
+
+
+def _unserved_host(request, refusal):
+    hosts_logger.warning("refused %s: set SITE_URL to serve the site there", refusal.host)
+    message = f"{refusal} Open it at its own address."
+    if wants_json(request):
+        response = JsonResponse({"error": message}, status=400)
+    else:
+        # Rendered without the request: nothing of it is read for a host we do not serve.
+        response = HttpResponse(
+            render_to_string("400.html", {"reason": message, "site_name": settings.SITE_NAME}),
+            status=400,
+        )
+    add_never_cache_headers(response)
+    return response
 
 
 UNAVAILABLE_MESSAGE = (

@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Without SITE_URL: only the hosts and the port the site is served at (newsroom/site.py).
+    "newsroom.middleware.ServedHostMiddleware",
     # Sees the cookies that the middleware below it sets.
     "newsroom.middleware.SharedCachePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +176,12 @@ SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("SITE_URL must start with https:// or http://")
+if not SITE_URL and any(host == "*" or host.startswith(".") for host in ALLOWED_HOSTS):
+    # Each name it lets in would be an origin, and a cached page, of its own.
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS has a wildcard (* or .domain): set SITE_URL to the site's address, "
+        "or list the host names one by one."
+    )
 
 # The reaction bar: (key, emoji, label), in the order the bar shows them.
 REACTIONS = [
