@@ -241,6 +241,11 @@ def _store_page(request, cached, *, article, query):
     if cached.page is not None:
         return None
     number = pagecache.page_number(query)
+    reply_to = query.get("reply_to")
+    if reply_to is not None and find_reply_target(article=article, pk=reply_to) is None:
+        # No comment to reply to: found out with one query, not a page's render.
+        cached.store_missing(redirect=request.path + _page_query(number))
+        return _missing_page(cached)
     context = article_page_context(request, article, reader_id=None, page_number=number)
     comments = context["comments"]
     cached.store_page_count(comments.page.paginator.num_pages)

@@ -47,6 +47,9 @@ class ReaderTextField(forms.CharField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
+# Whatever makes a parent unusable (no such comment, one not shown, one on another
+# article), the reader is told the same: a hidden comment's id is not confirmed.
+UNUSABLE_PARENT_MESSAGE = "You cannot reply to that comment: it is not shown on this article."
 REPLY_FIELDS = ("id", "article_id", "created_at", "name", "status", "parent__id")
 REPLY_PARENT_FIELDS = ("parent__article_id", "parent__created_at", "parent__name", "parent__status")
 
@@ -57,7 +60,8 @@ def _can_reply_to(comment):
 
 
 def find_reply_target(*, article, pk):
-    """An approved comment of this article in an approved thread, or None."""
+    """An approved comment of this article in an approved thread, or None (whether there
+    is no such comment or it cannot be replied to)."""
     target = (
         Comment.objects.filter(pk=pk, article=article)
         .select_related("parent")
@@ -119,9 +123,9 @@ class CommentForm(forms.Form):
         max_value=2**63 - 1,  # beyond a bigint, PostgreSQL would refuse the query
         widget=forms.HiddenInput,
         error_messages={
-            "invalid": "The comment you reply to is unknown.",
-            "min_value": "The comment you reply to is unknown.",
-            "max_value": "The comment you reply to is unknown.",
+            "invalid": UNUSABLE_PARENT_MESSAGE,
+            "min_value": UNUSABLE_PARENT_MESSAGE,
+            "max_value": UNUSABLE_PARENT_MESSAGE,
         },
     )
 
@@ -159,21 +163,9 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data["parent"]
         if parent_id is None:
             return None
-        target = (
-            Comment.objects.filter(pk=parent_id, article=self.article)
-            .select_related("parent")
-            .only(*REPLY_FIELDS, *REPLY_PARENT_FIELDS)
-            .first()
-        )
+        target = find_reply_target(article=self.article, pk=parent_id)
         if target is None:
-            raise forms.ValidationError(
-                "The comment you reply to is not on this article.", code="unknown_parent"
-            )
-        if not _can_reply_to(target):
-            raise forms.ValidationError(
-                "You can no longer reply to this comment: it is not published.",
-                code="parent_not_approved",
-            )
+            raise forms.ValidationError(UNUSABLE_PARENT_MESSAGE, code="unusable_parent")
         self.reply_to = target
         return target.parent or target
 

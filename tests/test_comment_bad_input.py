@@ -112,7 +112,7 @@ def test_a_reply_to_an_unknown_comment_is_refused(client, article, parent):
     response = post_comment(client, article, parent=parent)
     assert response.status_code == 400
     errors = html(response).find(id="comment-form-errors").get_text(" ", strip=True)
-    assert "The comment you reply to" in errors
+    assert "You cannot reply to that comment" in errors
     assert Comment.objects.count() == 0
 
 
@@ -122,7 +122,7 @@ def test_a_reply_to_a_comment_that_is_not_approved_is_refused(client, article, s
     response = post_comment(client, article, parent=str(parent.pk))
     assert response.status_code == 400
     errors = html(response).find(id="comment-form-errors").get_text(" ", strip=True)
-    assert "You can no longer reply to this comment: it is not published." in errors
+    assert "You cannot reply to that comment: it is not shown on this article." in errors
     assert Comment.objects.count() == 1
 
 
@@ -138,7 +138,7 @@ def test_a_reply_to_a_comment_on_another_article_is_refused(client, article):
     elsewhere = make_comment(make_article(slug="another-story"))
     response = post_comment(client, article, parent=str(elsewhere.pk))
     assert response.status_code == 400
-    assert "not on this article" in html(response).find(id="comment-form-errors").get_text()
+    assert "not shown on this article" in html(response).find(id="comment-form-errors").get_text()
     assert Comment.objects.count() == 1
 
 
