@@ -336,6 +336,9 @@ COMMENTS_RATE_LIMITS = rate_limits("COMMENTS_RATE_LIMITS", ["5/600", "50/86400"]
 COMMENTS_ADDRESS_HOLD_FACTOR = env.int("COMMENTS_ADDRESS_HOLD_FACTOR", default=4)
 # Reports accepted per reader and per client address, the same way.
 COMMENTS_REPORT_RATE_LIMITS = rate_limits("COMMENTS_REPORT_RATE_LIMITS", ["10/600", "100/86400"])
+# Readers new to the site (no reader cookie yet: their first reaction, comment or report
+# makes one) per client address: a client that drops its cookie is a new reader each time.
+NEW_READER_RATE_LIMITS = rate_limits("NEW_READER_RATE_LIMITS", ["10/60", "60/3600"])
 # Top-level threads per page of the comment list.
 COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 # Client addresses are kept only as an HMAC under this key (rotating it forgets them).

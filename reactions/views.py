@@ -11,14 +11,20 @@ from articles import pagecache
 from articles.models import Article
 from newsroom import ratelimit
 from newsroom.crossorigin import cross_origin_protected
-from newsroom.readers import new_reader_id, reader_id_from_request, remember_reader
+from newsroom.readers import (
+    new_reader_checks,
+    new_reader_id,
+    new_readers_message,
+    reader_id_from_request,
+    remember_reader,
+)
 from newsroom.responses import HttpResponseSeeOther, wants_json
 from reactions import services
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # The form field that names the reaction: "emoji" in the public contract, holding a key.
 FIELD = "emoji"
-RATE_LIMITED_MESSAGE = "Too many reactions at once: please wait a minute and try again."
+RATE_LIMITED_MESSAGE = "Too many reactions at once: please try again {wait}."
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,9 @@ def reaction_problem(request):
     return None
 
 
-def reaction_limit_exceeded(request, reader_id):
-    """None, or the reader's or the address's limit on toggles, reached (nothing counted)."""
+def reaction_limit_exceeded(request, reader_id, *, new_reader):
+    """None, or the limit reached (nothing counted): the reader's or the address's on
+    toggles, or, for a reader this toggle makes, the address's on new readers."""
     window = settings.REACTION_RATE_WINDOW
     return ratelimit.hit_each(
         [
@@ -55,6 +62,7 @@ def reaction_limit_exceeded(request, reader_id):
             *ratelimit.address_checks(
                 "reaction-address", request, [(settings.REACTION_RATE_LIMIT_PER_ADDRESS, window)]
             ),
+            *(new_reader_checks(request) if new_reader else []),
         ]
     )
 
@@ -92,14 +100,11 @@ def toggle(request, slug):
     new_reader = reader_id is None
     if new_reader:
         reader_id = new_reader_id()
-    exceeded = reaction_limit_exceeded(request, reader_id)
+    exceeded = reaction_limit_exceeded(request, reader_id, new_reader=new_reader)
     if exceeded:
+        message = new_readers_message(exceeded) or RATE_LIMITED_MESSAGE.format(wait=exceeded.wait)
         return refuse(
-            request,
-            slug=slug,
-            message=RATE_LIMITED_MESSAGE,
-            status=429,
-            retry_after=exceeded.retry_after,
+            request, slug=slug, message=message, status=429, retry_after=exceeded.retry_after
         )
     state = services.toggle_reaction(article=article, reader_id=reader_id, key=request.POST[FIELD])
     if wants_json(request):
