@@ -31,21 +31,21 @@ from django.urls import get_callable
 from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from newsroom import site
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 REASON_CROSS_SITE = "The request came from another site (Sec-Fetch-Site: {value})."
 REASON_FOREIGN_ORIGIN = "The request came from another site (Origin: {value})."
 
 
 def own_origin(request):
-    """The origin pages of this site are served from."""
-    if settings.SITE_URL:
-        parts = urlsplit(settings.SITE_URL)
-        return f"{parts.scheme}://{parts.netloc}"
+    """The origin pages of this site are served from (newsroom.site.origin, without
+    SITE_URL's path), or None for a host the site is not served at."""
     try:
-        host = request.get_host()
-    except DisallowedHost:
+        parts = urlsplit(site.origin(request))
+    except (DisallowedHost, site.UnservedHost):
         return None
-    return f"{request.scheme}://{host}"
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def is_trusted(origin):

@@ -77,6 +77,17 @@ def test_a_post_from_another_site_is_refused_and_changes_nothing(endpoints, name
     assert stored() == 0
 
 
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver."])
+@pytest.mark.parametrize("name", ["reaction", "comment", "report"])
+def test_the_own_origin_is_the_host_as_the_site_writes_it(endpoints, name, host):
+    """A host written another way (case, a final dot) is the site's own: its browser sends
+    the origin as the site writes it."""
+    url, data = endpoints[name]
+    response = Client(HTTP_HOST=host).post(url, data, headers={"Origin": SITE})
+    assert response.status_code == 303, response.content[:300]
+    assert stored() == 1
+
+
 def test_a_refused_json_toggle_gets_a_json_error(endpoints):
     url, data = endpoints["reaction"]
     response = Client().post(
