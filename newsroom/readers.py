@@ -4,7 +4,8 @@
 A request without the cookie that reacts, comments or reports makes a new reader. One
 that drops the cookie makes a new one each time, and so would escape every per-reader
 limit: new_reader_checks() counts them per client address, at NEW_READER_RATE_LIMITS,
-tighter than what the readers an address already has may do.
+tighter than what the readers an address already has may do (reactions; comments and
+reports are bounded per network in comments.services).
 """
 
 import re
@@ -57,8 +58,7 @@ NEW_READERS_MESSAGE = (
 def new_reader_checks(request):
     """The rate-limit checks (newsroom.ratelimit.hit_each) of a request that makes a new
     reader: one more of the client address's budget of new readers (NEW_READER_RATE_LIMITS;
-    an IPv6 client's /64, /56 and /48 as ratelimit.address_checks counts them). One budget
-    for reactions, comments and reports alike."""
+    an IPv6 client's /64, /56 and /48 as ratelimit.address_checks counts them)."""
     return ratelimit.address_checks(NEW_READERS_SCOPE, request, settings.NEW_READER_RATE_LIMITS)
 
 
