@@ -1,11 +1,13 @@
 """Reactions' reads and writes: the counts a bar shows, the reader's own keys, the
-toggle and the recount. A key is the kind's key in settings.REACTIONS ("joy")."""
+toggle, staff's deletions and the recount. A key is the kind's key in settings.REACTIONS ("joy")."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, IntegerField, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from articles import pagecache
@@ -132,3 +134,31 @@ def recount_reactions(*, article):
             ReactionCount(article=article, key=key, count=n) for key, n in totals
         )
         pagecache.reactions_changed(article.slug)
+
+
+# Rows deleted per statement: a list of ids stays well under the databases' limits.
+DELETE_BATCH_SIZE = 500
+
+
+def delete_reactions(*, reactions):
+    """Delete these reactions (a queryset: what staff chose in the admin) and take each
+    off its counter, in one transaction; their articles' bars are made again. Returns how
+    many were deleted.
+
+    The rows are locked first and deleted by id, so the counters move by exactly what
+    was deleted: a reader's tap cannot take one back, nor a new one join, meanwhile.
+    """
+    with transaction.atomic():
+        chosen = Reaction.objects.filter(pk__in=reactions.values("pk")).select_for_update()
+        rows = list(chosen.values_list("pk", "article_id", "key"))
+        for start in range(0, len(rows), DELETE_BATCH_SIZE):
+            batch = rows[start : start + DELETE_BATCH_SIZE]
+            Reaction.objects.filter(pk__in=[pk for pk, _, _ in batch]).delete()
+        gone = Counter((article_id, key) for _, article_id, key in rows)
+        for (article_id, key), n in gone.items():
+            ReactionCount.objects.filter(article_id=article_id, key=key).update(
+                count=Greatest(F("count") - n, 0)
+            )
+        for slug in pagecache.slugs_of({article_id for article_id, _ in gone}):
+            pagecache.reactions_changed(slug)
+    return len(rows)
