@@ -3,8 +3,11 @@
 Every decision (approve, reject, spam, ban, lift a ban) goes through comments.services,
 the same functions the site's views use, and is written to the admin's history. What a
 reader wrote is never editable here: moderators decide on it, they don't rewrite it.
+Wherever it is shown, a reader's text sits in an isolate (<bdi>, or dir="auto" for a
+block), so that right-to-left text and bidi overrides reorder nothing around it.
 """
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -189,7 +192,19 @@ class ModerationWordForm(forms.ModelForm):
         return word
 
 
+def _without_invisible_characters(text):
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+
+
 class ReaderBanForm(forms.ModelForm):
+    # Ids and hashes hold no invisible characters: one pasted with them (a bidi mark
+    # copied from a right-to-left page) would match nobody.
+    def clean_reader_id(self):
+        return _without_invisible_characters(self.cleaned_data["reader_id"])
+
+    def clean_address_hash(self):
+        return _without_invisible_characters(self.cleaned_data["address_hash"])
+
     def clean(self):
         cleaned = super().clean()
         if (
@@ -210,7 +225,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     private_fields = ("email", "reader_id", "address_hash")
     list_display = [
         "excerpt",
-        "name",
+        "commenter",
         "article_title",
         "why_held",
         "reports",
@@ -237,8 +252,8 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "article_link",
         "parent_link",
-        "name",
-        "email",
+        "commenter",
+        "commenter_email",
         "body_text",
         "status",
         "created_at",
@@ -271,7 +286,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         fields = [
             "article_link",
             "parent_link",
-            "name",
+            "commenter",
             "body_text",
             "status",
             "created_at",
@@ -282,7 +297,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             "moderated_at",
         ]
         if request.user.is_superuser:
-            fields[3:3] = ["email"]
+            fields[3:3] = ["commenter_email"]
             fields += ["reader_id", "address_hash"]
         return fields
 
@@ -298,11 +313,19 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(" ".join(comment.body.split())).chars(EXCERPT_LENGTH)
+        return isolated(Truncator(" ".join(comment.body.split())).chars(EXCERPT_LENGTH))
+
+    @admin.display(description="Name")
+    def commenter(self, comment):
+        return isolated(comment.name)
+
+    @admin.display(description="Email")
+    def commenter_email(self, comment):
+        return isolated(comment.email) if comment.email else "—"
 
     @admin.display(description="Article")
     def article_title(self, comment):
-        return Truncator(comment.article.title).chars(60)
+        return isolated(Truncator(comment.article.title).chars(60))
 
     @admin.display(description="Why held")
     def why_held(self, comment):
@@ -512,7 +535,9 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             decision.service(comment=comment, moderator=request.user)
             self.log_change(request, comment, f"{decision.log}.")
             self.message_user(
-                request, f"The comment by {comment.name} was {decision.done}.", messages.SUCCESS
+                request,
+                format_html("The comment by <bdi>{}</bdi> was {}.", comment.name, decision.done),
+                messages.SUCCESS,
             )
         else:
             self.message_user(
@@ -554,19 +579,20 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         else:
             url = reverse("admin:articles_article_preview", args=[article.pk])
             label = f"preview: {article.state_label.lower()}"
-        return format_html('<a href="{}">{}</a> ({})', url, article.title, label)
+        return format_html('<a href="{}"><bdi>{}</bdi></a> ({})', url, article.title, label)
 
     @admin.display(description="In reply to")
     def parent_link(self, comment):
         if comment.parent_id is None:
             return "— (starts a thread)"
         url = reverse("admin:comments_comment_change", args=[comment.parent_id])
-        return format_html('<a href="{}">{}</a>', url, comment.parent.name)
+        return format_html('<a href="{}"><bdi>{}</bdi></a>', url, comment.parent.name)
 
     @admin.display(description="Comment")
     def body_text(self, comment):
         # linebreaks() escapes the text before it adds the paragraphs.
-        return mark_safe(linebreaks(comment.body, autoescape=True))  # noqa: S308
+        paragraphs = mark_safe(linebreaks(comment.body, autoescape=True))  # noqa: S308
+        return format_html('<div dir="auto">{}</div>', paragraphs)
 
     @admin.display(description="Why the rules held it")
     def rules(self, comment):
@@ -579,6 +605,11 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
                 "", "<li><strong>{}</strong>: {}</li>", ((rule, text) for rule, text in found)
             ),
         )
+
+
+def isolated(text):
+    """Text of unknown direction, as a list column or a field shows it."""
+    return format_html("<bdi>{}</bdi>", text)
 
 
 def reasons(moderation_reason):
@@ -640,7 +671,9 @@ class ReportAdmin(SafeAdminMixin, admin.ModelAdmin):
     def comment_link(self, report):
         url = reverse("admin:comments_comment_change", args=[report.comment_id])
         excerpt = Truncator(report.comment.body).chars(EXCERPT_LENGTH)
-        return format_html('<a href="{}">{}</a> by {}', url, excerpt, report.comment.name)
+        return format_html(
+            '<a href="{}"><bdi>{}</bdi></a> by <bdi>{}</bdi>', url, excerpt, report.comment.name
+        )
 
 
 @admin.register(BannedWord, SuspectWord)
@@ -657,7 +690,7 @@ class ModerationWordAdmin(SafeAdminMixin, admin.ModelAdmin):
 @admin.register(ReaderBan)
 class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
     form = ReaderBanForm
-    list_display = ["__str__", "reason", "created_at", "created_by", "state", "lifted_at"]
+    list_display = ["__str__", "reason_text", "created_at", "created_by", "state", "lifted_at"]
     list_filter = [BanStateFilter]
     list_select_related = ["created_by", "lifted_by"]
     raw_id_fields = ["comment"]
@@ -695,6 +728,10 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="Reason")
+    def reason_text(self, ban):
+        return isolated(ban.reason)
 
     @admin.display(description="State", boolean=False)
     def state(self, ban):

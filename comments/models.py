@@ -4,6 +4,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 
 from articles.models import Article
+from comments.text import without_bidi_controls
 from reactions.models import reaction_total
 
 
@@ -140,7 +141,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} on {self.article}: {self.body[:40]}"
+        return without_bidi_controls(f"{self.name} on {self.article}: {self.body[:40]}")
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
@@ -321,7 +322,7 @@ class ReaderBan(models.Model):
         ]
 
     def __str__(self):
-        target = self.reader_id[:8] or f"address {self.address_hash[:8]}"
+        target = without_bidi_controls(self.reader_id[:8] or f"address {self.address_hash[:8]}")
         state = "lifted" if self.lifted_at else "active"
         return f"Ban on {target}… ({state})"
 

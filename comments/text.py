@@ -12,6 +12,9 @@ LINK_TEXT_LIMIT = 60
 # What every link Django's Urlizer makes has in its text: "http(s)://", "www." or one of
 # the domains it links without either. Text without any has no link to count.
 LINK_HINT = re.compile(r"://|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+# Unicode's Bidi_Control characters: the marks ALM, LRM and RLM; the embeddings and
+# overrides LRE, RLE, PDF, LRO and RLO; the isolates LRI, RLI, FSI and PDI.
+BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def control_characters(text, *, allowed=frozenset(ALLOWED_CONTROL_CHARACTERS)):
@@ -22,6 +25,13 @@ def control_characters(text, *, allowed=frozenset(ALLOWED_CONTROL_CHARACTERS)):
 def has_visible_text(text):
     """False for text made only of spaces, line breaks and invisible format characters."""
     return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc") for ch in text)
+
+
+def without_bidi_controls(text):
+    """The text without its bidi controls, for where no element can isolate it: a page
+    title, the admin's breadcrumbs, messages and history. Wherever markup can, a reader's
+    text is shown as written inside <bdi> or an element with dir="auto"."""
+    return BIDI_CONTROL.sub("", text)
 
 
 def normalise_newlines(text):

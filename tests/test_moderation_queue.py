@@ -80,7 +80,7 @@ def test_each_row_shows_excerpt_name_article_reason_reports_and_time(moderator_c
     [row] = rows(moderator_client.get(COMMENTS))
     assert row["excerpt"].startswith("word word") and row["excerpt"].endswith("…")
     assert len(row["excerpt"]) <= 90
-    assert row["name"] == "Ann"
+    assert row["commenter"] == "Ann"
     assert row["article_title"] == article.title
     assert row["why_held"] == "suspect words: “word”"
     assert row["reports"] == "2"
