@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments import services
+from comments import dryrun, services
 from comments.models import BannedWord, Comment, ReaderBan, Report, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
@@ -676,15 +676,79 @@ class ReportAdmin(SafeAdminMixin, admin.ModelAdmin):
         )
 
 
+class TryRuleForm(forms.Form):
+    word = forms.CharField(
+        label="Word or phrase",
+        required=False,
+        max_length=100,
+        help_text="Matched as the rule will match it: whole words, whatever the case, "
+        "invisible characters, look-alike letters and accents.",
+    )
+    link_limit = forms.IntegerField(
+        label="Or a link limit",
+        required=False,
+        min_value=0,
+        max_value=50,
+        help_text="Comments with more links than this would be held.",
+    )
+
+    def clean_word(self):
+        return " ".join(self.cleaned_data["word"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("word") and cleaned.get("link_limit") is None and not self.errors:
+            raise forms.ValidationError("Write a word or a phrase, or a link limit, to try.")
+        return cleaned
+
+
 @admin.register(BannedWord, SuspectWord)
 class ModerationWordAdmin(SafeAdminMixin, admin.ModelAdmin):
     """The rules read these lists from the database on every comment: a word added here
-    counts from the next comment on, on every app server, without a restart."""
+    counts from the next comment on, on every app server, without a restart. Before that,
+    "Try a rule" shows what a word or a link limit would have caught (comments.dryrun)."""
 
     form = ModerationWordForm
     list_display = ["word", "note", "created_at"]
     search_fields = ["word", "note"]
     fields = ["word", "note"]
+    change_list_template = "admin/comments/moderation_word_change_list.html"
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("try/", self.admin_site.admin_view(self.try_view), name=f"{prefix}_try"),
+            *super().get_urls(),
+        ]
+
+    def try_view(self, request):
+        """GET only: trying a rule changes nothing."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        form = TryRuleForm(request.GET or None)
+        result = None
+        if form.is_valid():
+            word, limit = form.cleaned_data["word"], form.cleaned_data["link_limit"]
+            result = dryrun.try_word(word) if word else dryrun.try_link_limit(limit)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Try a rule before adding it to the {self.opts.verbose_name_plural}",
+            "form": form,
+            "result": result,
+            "tried_word": form.cleaned_data.get("word") if result else "",
+            "sample_size": dryrun.SAMPLE_SIZE,
+            "can_add": self.has_add_permission(request),
+            "add_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add"),
+        }
+        return TemplateResponse(
+            request,
+            "admin/comments/try_rule.html",
+            context,
+            status=400 if form.is_bound and not form.is_valid() else 200,
+        )
 
 
 @admin.register(ReaderBan)
