@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments import dryrun, services
+from comments import audit, dryrun, services
 from comments.models import BannedWord, Comment, ReaderBan, Report, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
@@ -479,6 +479,32 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def _missing(self, request, object_id):
+        """Back to the list, saying so: a comment deleted meanwhile, or a made-up id."""
+        self.message_user(
+            request, f"There is no comment with the id “{object_id}”.", messages.WARNING
+        )
+        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The comment's audit trail: its posting, the rules' verdict, readers' reports,
+        staff's decisions and the bans made from it, in one list (comments.audit)."""
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._missing(request, object_id)
+        if not self.has_view_or_change_permission(request, comment):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": comment,
+            "title": "Audit trail",
+            "subtitle": str(comment),
+            "events": audit.comment_trail(comment),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/comments/comment/audit_trail.html", context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         comment = self.get_object(request, unquote(object_id))
         if comment is not None:
@@ -516,7 +542,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            return None, self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return None, self._missing(request, object_id)
         return comment, None
 
     def moderate_view(self, request, object_id):
@@ -834,3 +860,47 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
             already="lifted",
         )
         self.message_user(request, message, level)
+
+
+@admin.register(LogEntry)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """The moderators' audit trail: every decision and edit made in the admin on comments,
+    reports, word lists and bans, who made it and when; filtered by moderator. Read only."""
+
+    list_display = ["action_time", "user", "what", "object_link"]
+    list_filter = [("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+    ordering = ["-action_time", "-id"]
+
+    def get_queryset(self, request):
+        return audit.moderation_entries().select_related("user", "content_type")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="What")
+    def what(self, entry):
+        return isolated(entry.get_change_message() or entry.get_action_flag_display())
+
+    @admin.display(description="On")
+    def object_link(self, entry):
+        if entry.content_type is None or not entry.object_id:
+            return isolated(entry.object_repr)
+        model = entry.content_type.model_class()
+        if model is None:
+            return isolated(entry.object_repr)
+        url = reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+            args=[entry.object_id],
+        )
+        return format_html('<a href="{}"><bdi>{}</bdi></a>', url, entry.object_repr)
