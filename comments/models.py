@@ -331,6 +331,56 @@ class ReaderBan(models.Model):
         return self.lifted_at is None
 
 
+class SurgeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Surge(models.Model):
+    """An article whose comments or reports came faster than COMMENTS_SURGE_* allow: it
+    was switched to pre-moderation by itself (comments.surges), until a calm period has
+    passed or a moderator ends it, when it returns to the mode it had."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="surges")
+    started_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    previous_mode = models.CharField(max_length=10, choices=Article.CommentsMode)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who ended it by hand; empty when it ended after a calm period.",
+    )
+
+    objects = SurgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(ended_at__isnull=True),
+                name="surge_one_open_per_article",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="surge_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            # The open surges, on the admin index and each article's page.
+            models.Index(
+                fields=["started_at"], name="surge_open_idx", condition=Q(ended_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self):
+        return f"Surge on {self.article} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
 def with_response_counts(articles):
     """The articles, each with its approved comments (comment_count) and its reaction
     total (reaction_total), as two subqueries.
