@@ -6,29 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_publish_permission'),
-        ('comments', '0009_report_people'),
+        ("articles", "0004_publish_permission"),
+        ("comments", "0009_report_people"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Surge',
+            name="Surge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('reason', models.CharField(max_length=200)),
-                ('previous_mode', models.CharField(choices=[('pre', 'Pre-moderated: comments wait for a moderator'), ('post', 'Post-moderated: comments publish unless a rule holds them'), ('closed', 'Closed: no new comments')], max_length=10)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='surges', to='articles.article')),
-                ('ended_by', models.ForeignKey(blank=True, help_text='Who ended it by hand; empty when it ended after a calm period.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "previous_mode",
+                    models.CharField(
+                        choices=[
+                            ("pre", "Pre-moderated: comments wait for a moderator"),
+                            ("post", "Post-moderated: comments publish unless a rule holds them"),
+                            ("closed", "Closed: no new comments"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surges",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who ended it by hand; empty when it ended after a calm period.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('ended_at__isnull', True)), fields=['started_at'], name='surge_open_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('article',), name='surge_one_open_per_article'), models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('started_at')), _connector='OR'), name='surge_ends_after_it_starts')],
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=["started_at"],
+                        name="surge_open_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("article",),
+                        name="surge_one_open_per_article",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_at__isnull", True),
+                            ("ended_at__gte", models.F("started_at")),
+                            _connector="OR",
+                        ),
+                        name="surge_ends_after_it_starts",
+                    ),
+                ],
             },
         ),
     ]
