@@ -26,8 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments import audit, dryrun, services
-from comments.models import BannedWord, Comment, ReaderBan, Report, SuspectWord
+from comments import audit, dryrun, services, surges
+from comments.models import BannedWord, Comment, ReaderBan, Report, Surge, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
     SafeAdminMixin,
@@ -904,3 +904,78 @@ class ModerationLogAdmin(admin.ModelAdmin):
             args=[entry.object_id],
         )
         return format_html('<a href="{}"><bdi>{}</bdi></a>', url, entry.object_repr)
+
+
+@admin.register(Surge)
+class SurgeAdmin(admin.ModelAdmin):
+    """When and why articles switched themselves to pre-moderation (comments.surges), and
+    when they returned. Read only; a moderator may end an open surge."""
+
+    list_display = ["article", "started_at", "reason", "previous_mode", "ended_at", "ended_by"]
+    list_filter = ["ended_at"]
+    list_select_related = ["article", "ended_by"]
+    fields = ["article", "started_at", "reason", "previous_mode", "ended_at", "ended_by"]
+    readonly_fields = fields
+    actions = ["end_surges"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/end/",
+                self.admin_site.admin_view(self.end_view),
+                name="comments_surge_end",
+            ),
+            *super().get_urls(),
+        ]
+
+    def end_view(self, request, object_id):
+        """POST: end one surge (the banner's button), then back where the moderator was."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        surge = Surge.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if surge is None:
+            self.message_user(request, "There is no such surge.", messages.WARNING)
+        elif surges.end(surge=surge, moderator=request.user):
+            self.log_change(request, surge, "Ended the surge by hand.")
+            self.message_user(
+                request,
+                format_html("The surge on “<bdi>{}</bdi>” is over.", surge.article.title),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "That surge had ended already.", messages.INFO)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:index")
+        return HttpResponseRedirect(back)
+
+    @admin.action(description="End the selected surges", permissions=["moderate"])
+    def end_surges(self, request, queryset):
+        ended = [surge for surge in queryset if surges.end(surge=surge, moderator=request.user)]
+        if ended:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=ended,
+                action_flag=CHANGE,
+                change_message="Ended the surge by hand.",
+            )
+        self.message_user(request, f"{len(ended)} surge{'s' * (len(ended) != 1)} ended.")

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from comments import moderation, sql, threads
+from comments import moderation, sql, surges, threads
 from comments.models import Comment, ReaderBan, Report
 from newsroom import ratelimit
 
@@ -155,6 +155,7 @@ def submit_comment(
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
     held, held_message = _held_by_network(ban=ban, networks=networks)
     _moderate(comment, honeypot=honeypot, held=held)
+    surges.note(article=article, kind=surges.COMMENT)
     return PostedComment(
         comment=comment,
         page=threads.page_after(threads_before),
@@ -262,6 +263,19 @@ def report_comment(*, comment, reader_id, address_hash, reason, network_hash=Non
     `network_hash`: the widest network the address counts in (the last of
     newsroom.clients.address_hashes); by default the address.
     """
+    result = _report(
+        comment=comment,
+        reader_id=reader_id,
+        address_hash=address_hash,
+        network_hash=network_hash,
+        reason=reason,
+    )
+    if result.created:
+        surges.note(article=comment.article, kind=surges.REPORT)
+    return result
+
+
+def _report(*, comment, reader_id, address_hash, network_hash, reason):
     weight = (
         Report.ESTABLISHED_READER_WEIGHT
         if is_established_reader(reader_id)

@@ -339,6 +339,12 @@ COMMENTS_REPORT_RATE_LIMITS = rate_limits("COMMENTS_REPORT_RATE_LIMITS", ["10/60
 # Readers new to the site (no reader cookie yet: their first reaction, comment or report
 # makes one) per client address: a client that drops its cookie is a new reader each time.
 NEW_READER_RATE_LIMITS = rate_limits("NEW_READER_RATE_LIMITS", ["10/60", "60/3600"])
+# Surge mode (comments.surges): a post-moderated article past this many comments, or
+# reports, in a minute switches itself to pre-moderation for COMMENTS_SURGE_CALM_MINUTES
+# (0: never).
+COMMENTS_SURGE_COMMENTS_PER_MINUTE = env.int("COMMENTS_SURGE_COMMENTS_PER_MINUTE", default=30)
+COMMENTS_SURGE_REPORTS_PER_MINUTE = env.int("COMMENTS_SURGE_REPORTS_PER_MINUTE", default=10)
+COMMENTS_SURGE_CALM_MINUTES = env.int("COMMENTS_SURGE_CALM_MINUTES", default=30)
 # Top-level threads per page of the comment list.
 COMMENTS_PAGE_SIZE = env.int("COMMENTS_PAGE_SIZE", default=50)
 # Client addresses are kept only as an HMAC under this key (rotating it forgets them).

@@ -121,13 +121,13 @@ def test_the_article_page_costs_the_same_queries_whatever_the_reactions(
 
     # Session, user, the two permission queries, the article (twice: the panel, then the
     # form), its sections for the select, the counts per kind, reactions and comments per
-    # day (one query each).
-    with django_assert_num_queries(10):
+    # day (one query each), the open surges (the staff's banner).
+    with django_assert_num_queries(11):
         editor_client.get(change_url(article))
     add_reactions(article, readers=200, keys=("joy", "heart"))
     for _ in range(30):
         make_comment(article, status=PENDING)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         editor_client.get(change_url(article))
 
 
