@@ -84,6 +84,12 @@ class Article(models.Model):
     comments_mode = models.CharField(
         max_length=10, choices=CommentsMode, default=CommentsMode.PRE_MODERATED
     )
+    reactions_enabled = models.BooleanField(
+        "reactions",
+        default=True,
+        help_text="Readers may react with the emoji bar. Switch it off for a story where "
+        "reactions would be out of place (a tragedy).",
+    )
     section = models.ForeignKey(
         Section,
         # A section that still holds articles cannot be deleted: its articles would
