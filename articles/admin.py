@@ -100,6 +100,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "comments_mode",
+            "reactions_enabled",
         ]
         help_texts = {
             "body": MARKDOWN_HELP,
@@ -184,6 +185,7 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
         "status",
         "published_at",
         "comments_mode",
+        "reactions_enabled",
         "version",
     ]
     actions = ["publish_now", "unpublish", "close_comments", "open_comments"]

@@ -448,7 +448,7 @@ class ArticlePageCache:
         }
         _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 
-    def store_page(self, *, article_id, html):
+    def store_page(self, *, article_id, reactions_enabled, html):
         """Keep the page rendered for a reader without cookies, with the placeholder."""
         head, found, tail = html.partition(reaction_bar_placeholder())
         if not found:
@@ -460,18 +460,20 @@ class ArticlePageCache:
             "last_modified": http_date(now),
             "digest": _digest(html),
             "article_id": article_id,
+            "reactions_enabled": reactions_enabled,
             "head": head.encode(),
             "tail": tail.encode(),
         }
         _write(self.page_key, self.page, settings.PAGE_CACHE_SECONDS)
 
-    def store_bar(self, *, counts, html, buttons):
+    def store_bar(self, *, counts, enabled, html, buttons):
         """Keep the counts, the bar as a reader without reactions sees it, and each button
         as it is in it and as it is pressed: {key: (html, pressed html)}."""
         now = time.time()
         self.bar = {
             "generation": self.bar_generation,
             "counts": counts,
+            "enabled": enabled,
             "rendered_at": now,
             "digest": _digest(html),
             "html": html.encode(),
@@ -513,7 +515,8 @@ class ArticlePageCache:
 
 
 def published_article(slug):
-    """What writes need of the published article at `slug` ({"id", "comments_mode"}), or
+    """What writes need of the published article at `slug` ({"id", "comments_mode",
+    "reactions_enabled"}), or
     None: from the cache while its page generation holds (publishing, unpublishing,
     renaming, closing or deleting it bumps that), else from the database, then kept."""
     key = f"page:{release()}:article-ref:{_digest(slug)}"
@@ -523,7 +526,12 @@ def published_article(slug):
     entry = values.get(key)
     if _fresh(entry, generation, settings.PAGE_CACHE_SECONDS):
         return entry["article"]
-    article = Article.objects.published().filter(slug=slug).values("id", "comments_mode").first()
+    article = (
+        Article.objects.published()
+        .filter(slug=slug)
+        .values("id", "comments_mode", "reactions_enabled")
+        .first()
+    )
     if article is not None:
         entry = {"generation": generation, "rendered_at": time.time(), "article": article}
         _write(key, entry, settings.PAGE_CACHE_SECONDS)

@@ -219,17 +219,23 @@ def article_detail(request, slug):
 
     article = None if cached.page else _published_article(slug)
     article_id = article.pk if article else cached.page["article_id"]
+    enabled = article.reactions_enabled if article else cached.page["reactions_enabled"]
     if reader_id is None:
-        if cached.bar is None:
-            _store_reaction_bar(cached, slug=slug, counts=reaction_counts(article_id))
+        if cached.bar is None or cached.bar["enabled"] != enabled:
+            counts = reaction_counts(article_id)
+            _store_reaction_bar(cached, slug=slug, counts=counts, enabled=enabled)
         return _store_page(request, cached, article=article, query=query) or _shared_page(
             request, cached
         )
     state = reader_state(article_id=article_id, reader_id=reader_id)
     if state.has_own_comments_or_reports:
         return render_article(request, article or _published_article(slug), mine=state.reactions)
-    if cached.bar is None or cached.bar["counts"] != state.counts:
-        _store_reaction_bar(cached, slug=slug, counts=state.counts)
+    if (
+        cached.bar is None
+        or cached.bar["counts"] != state.counts
+        or cached.bar["enabled"] != enabled
+    ):
+        _store_reaction_bar(cached, slug=slug, counts=state.counts, enabled=enabled)
     return _store_page(request, cached, article=article, query=query) or _readers_page(
         request, cached, reader_id=reader_id, mine=state.reactions
     )
@@ -256,7 +262,11 @@ def _store_page(request, cached, *, article, query):
         # No comment to reply to: the page with the ordinary form.
         cached.store_missing(redirect=request.path + _page_query(number))
         return _missing_page(cached)
-    cached.store_page(article_id=article.pk, html=_render_page_for_cache(request, context))
+    cached.store_page(
+        article_id=article.pk,
+        reactions_enabled=article.reactions_enabled,
+        html=_render_page_for_cache(request, context),
+    )
     return None
 
 
@@ -303,11 +313,13 @@ def _not_modified(request, *, etag, modified_at):
     return get_conditional_response(request, etag=etag, last_modified=modified_at)
 
 
-def _store_reaction_bar(cached, *, slug, counts):
+def _store_reaction_bar(cached, *, slug, counts, enabled):
     """Keep the bar as a reader without reactions sees it, with each button unpressed and
-    pressed: a reader's own bar is made by swapping buttons."""
-    items = bar.bar_items(counts=counts, mine=())
-    html = render_to_string(bar.BAR_TEMPLATE, {"article": {"slug": slug}, "reactions": items})
+    pressed: a reader's own bar is made by swapping buttons. Nothing, where editors
+    switched reactions off."""
+    items = bar.bar_items(counts=counts, mine=()) if enabled else []
+    article = {"slug": slug, "reactions_enabled": enabled}
+    html = render_to_string(bar.BAR_TEMPLATE, {"article": article, "reactions": items})
     buttons = {
         item["key"]: (
             render_to_string(bar.BUTTON_TEMPLATE, {"reaction": item}),
@@ -315,7 +327,7 @@ def _store_reaction_bar(cached, *, slug, counts):
         )
         for item in items
     }
-    cached.store_bar(counts=counts, html=html, buttons=buttons)
+    cached.store_bar(counts=counts, enabled=enabled, html=html, buttons=buttons)
 
 
 def _render_page_for_cache(request, context):

@@ -25,6 +25,7 @@ FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data"
 # The form field that names the reaction: "emoji" in the public contract, holding a key.
 FIELD = "emoji"
 RATE_LIMITED_MESSAGE = "Too many reactions at once: please try again {wait}."
+SWITCHED_OFF_MESSAGE = "Reactions are switched off for this article."
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def toggle(request, slug):
         state = services.reaction_state(article=article, reader_id=reader_id)
         return JsonResponse(state.as_json())
 
+    if not found["reactions_enabled"]:
+        return refuse(request, slug=slug, message=SWITCHED_OFF_MESSAGE, status=403)
     problem = reaction_problem(request)
     if problem:
         return refuse(request, slug=slug, message=problem, status=400)

@@ -116,3 +116,18 @@ def test_keyboard_only_toggle(browser, article_url):
         page.keyboard.press("Space")
     expect_joy(page, 0, pressed=False)
     expect(joy(page)).to_be_focused()
+
+
+@pytest.mark.parametrize(("width", "rows"), [(1280, 1), (390, None)])
+def test_the_bar_is_one_row_on_a_desktop(browser, article_url, width, rows):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(article_url)
+    expect(page.locator("#reactions-prompt")).to_have_text("How does this story make you feel?")
+    tops = page.locator("button.reaction").evaluate_all("bs => bs.map(b => b.offsetTop)")
+    assert len(tops) == 9
+    if rows is not None:
+        assert len(set(tops)) == rows
+    widths = page.evaluate("document.scrollingElement.scrollWidth")
+    assert widths <= width  # no sideways scrolling on a phone either
+    context.close()
