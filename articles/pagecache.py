@@ -328,14 +328,16 @@ def origin(request):
     return site.origin(request)
 
 
-def canonical_query(request, *, allowed):
+def canonical_query(request, *, allowed, choices=None):
     """The query parameters of this request that change the page, normalised
     ({name: value}), and whether the request's query string is already written so.
 
     `allowed`: the parameters the page knows, each a positive number (a page number
     below 2 or a value that is not a plain number of at most MAX_PAGE_DIGITS digits is
-    dropped, as is every other parameter): a request that asks for the same page in
-    another way is sent to this one instead of making a page, or a cache entry, of its own.
+    dropped, as is every other parameter); `choices`: {parameter: its values but the
+    default}, kept after them when one of those. A request that asks for the same page
+    in another way is sent to this one instead of making a page, or a cache entry, of its
+    own.
     """
     query_string = request.META.get("QUERY_STRING", "")
     if not query_string:
@@ -347,6 +349,9 @@ def canonical_query(request, *, allowed):
             number = int(value)
             if number >= (2 if name == "page" else 1):
                 kept[name] = number
+    for name, values in (choices or {}).items():
+        if request.GET.get(name) in values:
+            kept[name] = request.GET[name]
     return kept, query_string == urlencode(kept)
 
 
@@ -366,26 +371,26 @@ def _bar_key(slug):
 
 
 @lru_cache(maxsize=1024)
-def _article_page_keys(slug, page_number, reply_to, origin, script_prefix):
+def _article_page_keys(slug, page_number, reply_to, order, origin, script_prefix):
     """The keys of an article page's generation, of its page part and of its number of
     comment pages."""
-    page_key = (
-        f"page:{release()}:article:{_digest(slug, page_number, reply_to, origin, script_prefix)}"
-    )
+    digest = _digest(slug, page_number, reply_to, order, origin, script_prefix)
+    page_key = f"page:{release()}:article:{digest}"
     pages_key = f"page:{release()}:article-pages:{_digest(slug)}"
     return page_generation_key(slug), page_key, pages_key
 
 
 class ArticlePageCache:
     """An article page's cached parts: the page without its reaction bar, as a reader
-    without cookies sees it (per comment page, reply form and origin), and the reaction
-    bar with its counts. Both are exact: writes drop them when they commit."""
+    without cookies sees it (per comment page, reply form, order of the comments and
+    origin), and the reaction bar with its counts. Both are exact: writes drop them when
+    they commit."""
 
-    def __init__(self, *, slug, page_number, reply_to, origin):
+    def __init__(self, *, slug, page_number, reply_to, origin, order=None):
         self.slug = slug
         self.page_number = page_number
         self.page_generation_key, self.page_key, self.pages_key = _article_page_keys(
-            slug, page_number, reply_to, origin, get_script_prefix()
+            slug, page_number, reply_to, order, origin, get_script_prefix()
         )
         self.bar_generation_key = bar_generation_key(slug)
         self.bar_key = _bar_key(slug)

@@ -24,7 +24,7 @@ from articles.sharing import share_links
 from comments.forms import CommentForm, find_reply_target
 from comments.models import with_response_counts
 from comments.readers import reader_state
-from comments.threads import comment_list
+from comments.threads import DEFAULT_ORDER, ORDERS, comment_list
 from newsroom.readers import reader_id_from_cookie, reader_id_from_request
 from newsroom.site import absolute_url
 from reactions import bar
@@ -144,6 +144,8 @@ class SearchView(ArticleListMixin, ListView):
 
 
 ARTICLE_PARAMETERS = ("page", "reply_to")
+# ?sort=newest: the comment list newest first (oldest first, the default, is not written).
+ARTICLE_CHOICES = {"sort": [order for order in ORDERS if order != DEFAULT_ORDER]}
 
 
 def _published_article(slug):
@@ -197,7 +199,9 @@ def article_detail(request, slug):
     query. A signed-in user, flash messages, and a reader with comments awaiting
     moderation or reports, get the page rendered for them. A query string that does not
     change the page is sent to the page it means."""
-    query, canonical = pagecache.canonical_query(request, allowed=ARTICLE_PARAMETERS)
+    query, canonical = pagecache.canonical_query(
+        request, allowed=ARTICLE_PARAMETERS, choices=ARTICLE_CHOICES
+    )
     if not canonical:
         return canonical_redirect(request, query)
     if shows_own_state(request):
@@ -207,6 +211,7 @@ def article_detail(request, slug):
         slug=slug,
         page_number=number,
         reply_to=query.get("reply_to"),
+        order=query.get("sort"),
         origin=pagecache.origin(request),
     ).fetch()
     if cached.missing:
@@ -386,7 +391,13 @@ def article_page_context(
 ):
     """What the article page shows, but the reaction bar."""
     canonical_url = absolute_url(request, article.get_absolute_url())
-    comments = comment_list(article=article, reader_id=reader_id, page_number=page_number)
+    order = request.GET.get("sort")
+    comments = comment_list(
+        article=article,
+        reader_id=reader_id,
+        page_number=page_number,
+        order=order if order in ORDERS else DEFAULT_ORDER,
+    )
     reply_to = None
     if article.comments_closed:
         comment_form = None

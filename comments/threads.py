@@ -84,12 +84,18 @@ def _thread_shown(reader_id):
     return Q(parent__isnull=True) & (_shown(reader_id) | Q(has_approved_reply))
 
 
-def visible_threads(*, article, reader_id):
+# The orders the list may be read in ("?sort=newest"); the first is the default. Both
+# read comment_thread_idx, forwards or backwards.
+ORDERS = {"oldest": ("created_at", "id"), "newest": ("-created_at", "-id")}
+DEFAULT_ORDER = "oldest"
+
+
+def visible_threads(*, article, reader_id, order=DEFAULT_ORDER):
     """The top-level comments this reader sees, as such or as a placeholder, in order."""
     return (
         Comment.objects.filter(article=article)
         .filter(_thread_shown(reader_id))
-        .order_by("created_at", "id")
+        .order_by(*ORDERS[order])
     )
 
 
@@ -187,10 +193,11 @@ def visible_threads_sql(*, before):
 class _Threads:
     """What the paginator pages through: counted once beforehand, sliced in one query."""
 
-    def __init__(self, *, article, reader_id, count):
+    def __init__(self, *, article, reader_id, count, order):
         self.article = article
         self.reader_id = reader_id
         self._count = count
+        self.order = order
 
     def count(self):
         return self._count
@@ -202,9 +209,9 @@ class _Threads:
         if not self._count:
             return []
         return list(
-            visible_threads(article=self.article, reader_id=self.reader_id).only(*LIST_FIELDS)[
-                window
-            ]
+            visible_threads(article=self.article, reader_id=self.reader_id, order=self.order).only(
+                *LIST_FIELDS
+            )[window]
         )
 
 
@@ -256,6 +263,43 @@ class CommentList:
     page: Page
     reader_id: str | None
     threads: list = field(default_factory=list)
+    order: str = DEFAULT_ORDER
+
+    # The query strings of the list's links, written as the article page's canonical
+    # query (page, reply_to, sort): a link never costs a redirect.
+
+    def _query(self, *, page, reply_to=None, order=None):
+        order = self.order if order is None else order
+        parts = [f"page={page}"] if page > 1 else []
+        if reply_to is not None:
+            parts.append(f"reply_to={reply_to}")
+        if order != DEFAULT_ORDER:
+            parts.append(f"sort={order}")
+        return f"?{'&'.join(parts)}" if parts else ""
+
+    @property
+    def current_query(self):
+        return self._query(page=self.page.number)
+
+    @property
+    def previous_query(self):
+        return self._query(page=self.page.previous_page_number())
+
+    @property
+    def next_query(self):
+        return self._query(page=self.page.next_page_number())
+
+    @property
+    def orders(self):
+        """(order, its label, its query, whether it is this list's), for the sort links."""
+        labels = {"oldest": "Oldest first", "newest": "Newest first"}
+        return [
+            (order, labels[order], self._query(page=1, order=order), order == self.order)
+            for order in ORDERS
+        ]
+
+    def reply_query(self, pk):
+        return self._query(page=self.page.number, reply_to=pk)
 
     @property
     def count_label(self):
@@ -294,11 +338,11 @@ def _as_shown(comment, *, reader_id, reported, root=None, replies=()):
     )
 
 
-def comment_list(*, article, reader_id, page_number=None):
+def comment_list(*, article, reader_id, page_number=None, order=DEFAULT_ORDER):
     """One page of the comment list for this reader, ready for the template."""
     totals = _totals(article_id=getattr(article, "pk", article), reader_id=reader_id)
     paginator = Paginator(
-        _Threads(article=article, reader_id=reader_id, count=totals["threads"]),
+        _Threads(article=article, reader_id=reader_id, count=totals["threads"], order=order),
         settings.COMMENTS_PAGE_SIZE,
     )
     page = paginator.get_page(page_number)
@@ -325,5 +369,9 @@ def comment_list(*, article, reader_id, page_number=None):
         for thread in threads
     ]
     return CommentList(
-        approved_count=totals["approved"], page=page, reader_id=reader_id, threads=shown
+        approved_count=totals["approved"],
+        page=page,
+        reader_id=reader_id,
+        threads=shown,
+        order=order,
     )

@@ -149,7 +149,8 @@ def post_comment(request, slug):
             status=201,
         )
     else:
-        messages.success(request, message)
+        # Shown at the comment, where the page opens (articles' comment.html).
+        messages.success(request, message, extra_tags=f"comment-{comment.pk}")
         response = HttpResponseSeeOther(url)
     if new_reader:
         remember_reader(response, reader_id)

@@ -46,7 +46,8 @@ def test_a_comment_is_held_then_published_then_answered(live_server, article, br
     mine = page.locator(f"#comment-{comment.pk}")
     expect(mine).to_contain_text("I was in Damascus that night.")
     expect(mine.locator(".comment-status")).to_have_text("Awaiting moderation")
-    expect(page.locator(".comment-messages")).to_have_text(AWAITING)
+    expect(mine.locator(".comment-message")).to_have_text(AWAITING)
+    expect(mine.locator(".comment-message")).to_be_in_viewport()
 
     someone_else = browser.new_context()
     other = open_article(someone_else, live_server, article)
@@ -92,7 +93,7 @@ def test_commenting_and_replying_work_without_javascript(live_server, article, b
     expect(page.locator(f"#comment-{comment.pk} .comment-status")).to_have_text(
         "Awaiting moderation"
     )
-    expect(page.locator(".comment-messages")).to_have_text(AWAITING)
+    expect(page.locator(f"#comment-{comment.pk} .comment-message")).to_have_text(AWAITING)
 
     services.approve(comment=comment)
     page.reload()

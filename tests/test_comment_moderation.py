@@ -42,8 +42,10 @@ def latest():
 
 
 def messages_on(response, client):
+    """The messages at the comment the answer leads to (its #comment-<id>)."""
     page = html(client.get(response["Location"]))
-    return [p.get_text(strip=True) for p in page.select(".comment-messages .message")]
+    at = page.find(id=response["Location"].rpartition("#")[2])
+    return [p.get_text(strip=True) for p in at.select(".comment-message")]
 
 
 # The pipeline ---------------------------------------------------------------------------

@@ -27,7 +27,10 @@ def shown_names(page):
 
 
 def messages_on(page):
-    return [p.get_text(strip=True) for p in page.select(".comment-messages .message")]
+    """The messages shown, above the list or at a comment."""
+    return [
+        p.get_text(strip=True) for p in page.select(".comment-messages .message, .comment-message")
+    ]
 
 
 def test_a_comment_waits_for_a_moderator_and_the_reader_is_told_so(client, article):
@@ -52,7 +55,19 @@ def test_the_commenter_sees_their_pending_comment_marked_awaiting_moderation(cli
     # Nobody may reply to it or report it yet, and it is not counted.
     assert not item.find(class_="reply-link")
     assert not item.find("form")
-    assert page.find(class_="empty").get_text() == "No comments available."
+    # Their comment is on the list: "No comments available." is not said beside it.
+    assert page.find(class_="empty") is None
+    assert page.find(id="comment-count") is None
+
+
+def test_the_message_after_posting_is_at_the_comment_where_the_page_opens(client, article):
+    response = post_comment(client, article, name="Ann", body="Where am I?")
+    comment = Comment.objects.get()
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    page = html(client.get(response["Location"]))
+    item = page.find(id=f"comment-{comment.pk}")
+    assert [m.get_text(strip=True) for m in item.select(".comment-message")] == [PENDING_MESSAGE]
+    assert page.select(".comment-messages .message") == []  # said once
 
 
 def test_other_readers_do_not_see_a_pending_comment(client, article):

@@ -312,8 +312,8 @@ def test_flash_messages_are_shown_to_their_reader_only(article):
     author, anonymous = Client(), Client()
     response = post_comment(author, article, body="Thanks me.")
     page = html(author.get(response["Location"]))
-    assert "awaiting moderation" in page.find(class_="comment-messages").get_text()
-    assert not page_of(anonymous, article).find(class_="comment-messages")
+    assert "awaiting moderation" in page.find(class_="comment-message").get_text()
+    assert not page_of(anonymous, article).find(class_="comment-message")
 
 
 def test_one_readers_pressed_buttons_never_reach_another(article):

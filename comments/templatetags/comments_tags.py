@@ -21,3 +21,26 @@ def relative_time(value):
     if (timezone.now() - value).total_seconds() < 60:
         return "just now"
     return f"{timesince(value, depth=1)} ago"
+
+
+def _comment_tag(message):
+    return next((tag for tag in message.extra_tags.split() if tag.startswith("comment-")), None)
+
+
+@register.filter
+def messages_at(messages, comment_id):
+    """The messages about this comment (tagged comment-<id>: "your comment is awaiting
+    moderation"), shown at it, where the page opens after posting."""
+    return [message for message in messages if _comment_tag(message) == f"comment-{comment_id}"]
+
+
+@register.filter
+def general_messages(messages):
+    """The messages about no comment in particular, shown above the list."""
+    return [message for message in messages if _comment_tag(message) is None]
+
+
+@register.filter
+def reply_query(comments, comment_id):
+    """The query string of a Reply link on this page of the list."""
+    return comments.reply_query(comment_id)

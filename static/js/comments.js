@@ -41,9 +41,13 @@
       }, 1000);
     });
 
+    // A reply is written under the comment it answers: the form moves there, and back
+    // to its place (marked by `home`) when the reply is cancelled.
     var parent = form.querySelector("input[name=parent]");
     var banner = document.getElementById("replying-to");
     var replyName = banner.querySelector(".replying-to-name");
+    var home = document.createComment("comment form");
+    form.parentNode.insertBefore(home, form);
     document.addEventListener("click", function (event) {
       var link = event.target.closest(".reply-link");
       if (!link) {
@@ -54,14 +58,27 @@
       replyName.textContent = link.dataset.replyName;
       replyName.setAttribute("href", "#comment-" + link.dataset.replyTo);
       banner.hidden = false;
+      link.closest("article.comment-body").insertAdjacentElement("afterend", form);
       body.focus();
     });
     banner.querySelector(".cancel-reply").addEventListener("click", function (event) {
       event.preventDefault();
       parent.value = "";
       banner.hidden = true;
-      body.focus();
+      var answered = document.getElementById(replyName.getAttribute("href").slice(1));
+      home.parentNode.insertBefore(form, home.nextSibling);
+      (answered ? answered.querySelector(".reply-link") : body).focus();
     });
+
+    // The name is remembered for the next comment, in this browser only.
+    var name = form.querySelector("input[name=name]");
+    try {
+      if (name && !name.value) {
+        name.value = window.localStorage.getItem("newsroom.comment-name") || "";
+      }
+    } catch (error) {
+      // Storage refused (private browsing): the browser's autofill still helps.
+    }
 
     var button = form.querySelector("button[type=submit]");
     var label = button.textContent;
@@ -71,6 +88,11 @@
         return;
       }
       form.dataset.submitting = "true";
+      try {
+        window.localStorage.setItem("newsroom.comment-name", name.value.trim());
+      } catch (error) {
+        // Not remembered: nothing else depends on it.
+      }
       button.setAttribute("aria-disabled", "true");
       button.textContent = "Posting…";
     });
@@ -78,6 +100,61 @@
       delete form.dataset.submitting;
       button.removeAttribute("aria-disabled");
       button.textContent = label;
+    });
+  }
+
+  // "Show more": the next page of comments is added in place (the link still leads to
+  // that page without the script). The page is the same one the link opens, cached.
+  var list = document.getElementById("comment-list");
+  if (list && window.fetch && window.DOMParser) {
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    list.insertAdjacentElement("afterend", status);
+    list.addEventListener("click", function (event) {
+      var next = event.target.closest('.pagination a[rel="next"]');
+      if (!next) {
+        return;
+      }
+      event.preventDefault();
+      next.setAttribute("aria-busy", "true");
+      fetch(next.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.text();
+        })
+        .then(function (text) {
+          var page = new DOMParser().parseFromString(text, "text/html");
+          var more = page.querySelectorAll("#comment-list > ol.comments > li");
+          var ol = list.querySelector("ol.comments");
+          var first = null;
+          more.forEach(function (item) {
+            var added = document.importNode(item, true);
+            ol.appendChild(added);
+            first = first || added;
+          });
+          var nav = list.querySelector(".pagination");
+          var newNav = page.querySelector("#comment-list .pagination");
+          if (newNav) {
+            var previous = newNav.querySelector('a[rel="prev"]');
+            if (previous) {
+              previous.remove(); // those are on this page already
+            }
+            nav.replaceWith(document.importNode(newNav, true));
+          } else {
+            nav.remove();
+          }
+          status.textContent = more.length + " more comments shown.";
+          if (first) {
+            var link = first.querySelector(".comment-permalink");
+            (link || first).focus();
+          }
+        })
+        .catch(function () {
+          window.location.href = next.href; // the page itself, then
+        });
     });
   }
 
