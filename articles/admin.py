@@ -6,6 +6,7 @@ article's change view also shows what readers felt (comments.insights).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
@@ -22,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import services
+from articles import images, services
 from articles.markdown import removed_markup
 from articles.models import Article, Section
 from articles.views import render_article
@@ -83,7 +84,32 @@ class ArticleStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LeadImageField(forms.FileField):
+    """An upload that articles.images can read: the file, with its upright pixels as
+    `.image`. Anything else (not a picture, SVG, too big, a decompression bomb) is a
+    form error that says why."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+
+    def to_python(self, data):
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        try:
+            uploaded.image = images.read_upload(uploaded)
+        except images.ImageRejected as error:
+            raise forms.ValidationError(str(error), code="invalid_image") from error
+        return uploaded
+
+
 class ArticleAdminForm(forms.ModelForm):
+    lead_image_upload = LeadImageField(
+        label="Lead picture",
+        required=False,
+        help_text=f"A {images.ACCEPTED_TYPES} file, up to "
+        f"{settings.IMAGE_MAX_UPLOAD_BYTES // (1024 * 1024)} MB, ideally 1,600 pixels wide or "
+        "more. Its location data and other metadata are removed.",
+    )
     # The article's updated_at when the form was opened: saving over a newer version is
     # refused (a stale form), so that two editors never silently overwrite each other.
     version = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -101,6 +127,9 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "comments_mode",
             "reactions_enabled",
+            "lead_image_alt",
+            "lead_image_caption",
+            "lead_image_credit",
         ]
         help_texts = {
             "body": MARKDOWN_HELP,
@@ -114,6 +143,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
+            if self.instance.lead_image:
+                self.fields["lead_image_upload"].initial = self.instance.lead_image
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -136,7 +167,33 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("published_at"):
             cleaned["published_at"] = timezone.now()
+        if self.has_lead_image() and not cleaned.get("lead_image_alt", "").strip():
+            self.add_error(
+                "lead_image_alt",
+                forms.ValidationError(
+                    "Describe the picture for readers who cannot see it: alt text is "
+                    "required with a picture.",
+                    code="alt_required",
+                ),
+            )
         return cleaned
+
+    def has_lead_image(self):
+        """Whether the article will have a picture once saved (a valid one)."""
+        if "lead_image_upload" not in self.fields or "lead_image_upload" in self.errors:
+            return False
+        upload = self.cleaned_data.get("lead_image_upload")
+        if upload is False:  # "Clear" ticked
+            return False
+        return hasattr(upload, "image") or bool(self.instance.lead_image)
+
+    def apply_lead_image(self, article):
+        """A new picture stored (with its sizes), or the old one removed."""
+        upload = self.cleaned_data.get("lead_image_upload")
+        if upload is False:
+            article.set_lead_image(None)
+        elif hasattr(upload, "image"):
+            article.set_lead_image(upload.image)
 
 
 @admin.register(Section)
@@ -186,6 +243,10 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
         "published_at",
         "comments_mode",
         "reactions_enabled",
+        "lead_image_upload",
+        "lead_image_alt",
+        "lead_image_caption",
+        "lead_image_credit",
         "version",
     ]
     actions = ["publish_now", "unpublish", "close_comments", "open_comments"]
@@ -359,6 +420,7 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        form.apply_lead_image(obj)
         super().save_model(request, obj, form, change)
         removed = removed_markup(obj.body)
         if removed:

@@ -5,10 +5,11 @@ from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from articles import search
+from articles import images, search
 from articles.markdown import render_markdown
 
 
@@ -98,6 +99,22 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+    )
+    # The lead picture: its re-encoded original and the sizes made from it
+    # (articles/images.py), all in media storage; set through images.store().
+    lead_image = models.ImageField(upload_to="images/", max_length=200, blank=True, editable=False)
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="Required with a picture: what it shows, for readers who cannot see it.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        "credit", max_length=120, blank=True, help_text="Who took or owns it, e.g. Reuters."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -191,6 +208,25 @@ class Article(models.Model):
         if self.is_scheduled:
             return "Scheduled"
         return self.get_status_display()
+
+    @cached_property
+    def lead_picture(self):
+        """The lead image as an <img> needs it (images.Picture), or None."""
+        return images.picture(self.lead_image_renditions, alt=self.lead_image_alt)
+
+    def set_lead_image(self, image):
+        """Store this Pillow image as the lead picture (and its sizes); None removes it.
+        Saving is the caller's."""
+        self.__dict__.pop("lead_picture", None)
+        if image is None:
+            self.lead_image = ""
+            self.lead_image_width = self.lead_image_height = None
+            self.lead_image_renditions = {}
+            return
+        stored = images.store(image)
+        self.lead_image = stored.name
+        self.lead_image_width, self.lead_image_height = stored.width, stored.height
+        self.lead_image_renditions = stored.renditions
 
     @property
     def comments_closed(self):

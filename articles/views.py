@@ -19,7 +19,7 @@ from django.views.generic import ListView
 from articles import pagecache
 from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, clean_query
-from articles.seo import news_article_json_ld
+from articles.seo import news_article_json_ld, share_image
 from articles.sharing import share_links
 from comments.forms import CommentForm, find_reply_target
 from comments.models import with_response_counts
@@ -76,7 +76,14 @@ class ArticleListMixin:
 
     def get_queryset(self):
         return with_response_counts(Article.objects.published().select_related("section")).only(
-            "title", "slug", "standfirst", "published_at", "section__name", "section__slug"
+            "title",
+            "slug",
+            "standfirst",
+            "published_at",
+            "section__name",
+            "section__slug",
+            "lead_image_alt",
+            "lead_image_renditions",
         )
 
     def page_params(self):
@@ -408,11 +415,18 @@ def article_page_context(
         )
     else:
         reply_to = comment_form.reply_to
+    image = share_image(article)
+    if image["url"].startswith("/"):
+        image["url"] = absolute_url(request, image["url"])
     return {
         "article": article,
         "canonical_url": canonical_url,
+        "share_image": image,
         "json_ld": news_article_json_ld(
-            article=article, url=canonical_url, site_url=absolute_url(request, "/")
+            article=article,
+            url=canonical_url,
+            site_url=absolute_url(request, "/"),
+            image_url=image["url"],
         ),
         "share_links": share_links(url=canonical_url, title=article.title),
         "comments": comments,

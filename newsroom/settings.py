@@ -157,8 +157,40 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded pictures and what is made from them (articles/images.py): on local disk by
+# default, served by nginx in production and by Django where SERVE_MEDIA is on (DEBUG).
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# An S3-compatible store instead (django-storages, `pip install -e '.[s3]'`): the bucket,
+# and where it is (its endpoint for a store other than AWS, the region, the public host
+# that serves it). Credentials as boto3 reads them (AWS_ACCESS_KEY_ID…, or a role).
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("MEDIA_S3_PREFIX", default="media"),
+            # Public pictures with plain URLs: the same in every cached page.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Uploads: the most a picture may weigh, and its most pixels (decoding takes 4 bytes
+# each). Files are streamed to disk past FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); the 256 KB
+# DATA_UPLOAD_MAX_MEMORY_SIZE below counts a request's fields, not its files. nginx takes
+# request bodies up to 16 MB for /admin/ only (deploy/nginx.conf).
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -245,12 +277,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "newsroom.views.forbidden"
+MEDIA_ORIGIN = (
+    " " + "/".join(MEDIA_URL.split("/", 3)[:3]) if MEDIA_URL.startswith("https://") else ""
+)
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self'",
+        # Pictures from an S3-compatible store are served from its own address.
+        f"img-src 'self'{MEDIA_ORIGIN}",
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",

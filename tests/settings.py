@@ -36,5 +36,11 @@ if CACHES["default"]["BACKEND"] == "newsroom.cache.DiskCache":
 # slow machine must not turn a page served from the copy into one read again.
 PAGE_CACHE_LOCAL_SECONDS = 60
 
+# Uploaded pictures: a directory of this run's own, removed when it ends; served by Django,
+# as under `make run`, for the browser tests' live server.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"newsroom-test-media-{os.getpid()}"
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+SERVE_MEDIA = True
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

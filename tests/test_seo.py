@@ -81,7 +81,9 @@ def test_the_article_page_has_open_graph_and_twitter_tags(client, seed_article):
     assert published == seed_article.published_at
     assert published == datetime.fromisoformat(page.find("article").find("time")["datetime"])
     assert modified == seed_article.updated_at
-    assert meta(page, name="twitter:card") == "summary"
+    # The seed has no photograph: its share card stands in (tests/test_images.py).
+    assert meta(page, name="twitter:card") == "summary_large_image"
+    assert meta(page, property="og:image").startswith("http://testserver/media/cards/")
     assert meta(page, name="twitter:title") == SEED_TITLE
     assert meta(page, name="twitter:description") == SEED_STANDFIRST
 
