@@ -16,7 +16,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models.functions import Lower
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments import audit, dryrun, services, surges
+from comments import audit, dryrun, services, surges, words
 from comments.models import BannedWord, Comment, ReaderBan, Report, Surge, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
@@ -178,17 +177,19 @@ class BanForm(forms.Form):
 
 class ModerationWordForm(forms.ModelForm):
     def clean_word(self):
-        word = " ".join(self.cleaned_data["word"].split())
-        if not word:
+        """The word without invisible characters; refused if it would match nothing, or
+        the same text as a word already on the list (comments.words.key)."""
+        word = " ".join(_without_invisible_characters(self.cleaned_data["word"]).split())
+        key = words.key(word)
+        if not any(key):
             raise forms.ValidationError("Write a word or a phrase.")
-        taken = (
-            type(self.instance)
-            .objects.annotate(lower=Lower("word"))
-            .filter(lower=word.lower())
-            .exclude(pk=self.instance.pk)
-        )
-        if taken.exists():
-            raise forms.ValidationError("This word is already on the list.")
+        others = type(self.instance).objects.exclude(pk=self.instance.pk)
+        for other in others.values_list("word", flat=True):
+            if words.key(other) == key:
+                raise forms.ValidationError(
+                    "This word is already on the list: “%(other)s” matches the same text.",
+                    params={"other": other},
+                )
         return word
 
 

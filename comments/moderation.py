@@ -3,15 +3,14 @@
 A rule looks at a stored comment (and the honeypot value, which is never stored) and
 returns a Verdict, or None when it has nothing to say. The comment takes the most severe
 status the rules give, or the article's default (pending when pre-moderated, approved when
-post-moderated), and every rule that spoke is recorded in its moderation_reason, with the
-text it matched, so that a moderator sees why a comment was held.
+post-moderated), and every rule that spoke is recorded in its moderation_reason, with what
+it found (a listed word as the list has it), so that a moderator sees why a comment was
+held.
 
 Refusals that store nothing (closed article, banned reader, duplicate, rate limit) are not
 rules: they live in comments.services, before the comment is stored.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from articles import pagecache
 from articles.models import Article
 from comments.models import BannedWord, Comment, SuspectWord
 from comments.text import count_links
+from comments.words import word_matcher
 
 Status = Comment.Status
 SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.REJECTED: 2, Status.SPAM: 3}
@@ -145,34 +145,12 @@ def _text_of(comment):
     return f"{comment.name}\n{comment.body}"
 
 
-def _quoted(matches):
-    return ", ".join(f"“{match[:MATCH_SHOWN]}”" for match in matches)
-
-
-def word_pattern(words):
-    """One regex for a word list: whole words, any case, Unicode-aware.
-
-    "press" matches "Press" and "press-release" but not "WordPress" or "pressing"; a
-    phrase matches whatever spaces separate its words in the text.
-    """
-    alternatives = set()
-    for word in words:
-        parts = unicodedata.normalize("NFKC", word).split()
-        if parts:
-            alternatives.add(r"\s+".join(re.escape(part) for part in parts))
-    if not alternatives:
-        return None
-    ordered = sorted(alternatives, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
+def _quoted(words):
+    return ", ".join(f"“{word[:MATCH_SHOWN]}”" for word in words)
 
 
 def find_words(words, text):
-    """The distinct pieces of text (as written) that match a word of the list."""
-    pattern = word_pattern(words)
-    if pattern is None:
-        return []
-    found = []
-    for match in pattern.finditer(unicodedata.normalize("NFKC", text)):
-        if match.group(0) not in found:
-            found.append(match.group(0))
-    return found
+    """The words of the list that the text contains (as comments.words matches them:
+    whole words, whatever the case, invisible characters, look-alikes and accents), named
+    as the list has them."""
+    return word_matcher(tuple(words)).find(text)

@@ -22,9 +22,26 @@ def control_characters(text, *, allowed=frozenset(ALLOWED_CONTROL_CHARACTERS)):
     return sorted({ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed})
 
 
+# Unicode's default-ignorable characters that are not format characters (Cf): they show
+# nothing either (Hangul fillers, variation selectors, the combining grapheme joiner).
+IGNORABLE_BEYOND_FORMAT = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+
+
+def invisible(ch):
+    """A character that shows nothing: a format character (zero-width space, soft hyphen,
+    joiners, bidi controls...) or another default-ignorable one."""
+    return unicodedata.category(ch) == "Cf" or ch in IGNORABLE_BEYOND_FORMAT
+
+
 def has_visible_text(text):
-    """False for text made only of spaces, line breaks and invisible format characters."""
-    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc") for ch in text)
+    """False for text made only of spaces, line breaks and characters that show nothing."""
+    return any(
+        not ch.isspace() and not invisible(ch) and unicodedata.category(ch) != "Cc" for ch in text
+    )
 
 
 def without_bidi_controls(text):

@@ -252,7 +252,9 @@ def test_a_word_already_on_the_list_is_a_clear_error(moderator_client, db):
     moderator_client.post("/admin/comments/bannedword/add/", {"word": "Scum"})
     response = moderator_client.post("/admin/comments/bannedword/add/", {"word": "  scum "})
     assert response.status_code == 200
-    assert "This word is already on the list." in response.content.decode()
+    assert "This word is already on the list: “Scum” matches the same text." in (
+        response.content.decode()
+    )
 
 
 def test_a_ban_without_a_target_is_a_clear_error(moderator_client, db):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments.models import BannedWord, Comment, ReaderBan, Report
+from comments.models import BannedWord, Comment, ReaderBan, Report, SuspectWord
 from tests.commenting import REJECTED, make_comment, post_comment
 
 
@@ -21,6 +21,31 @@ def test_a_banned_word_added_in_the_admin_rejects_the_next_comment(staff_client,
     staff_client.logout()
     post_comment(client, article, body="You scum bag.")
     assert Comment.objects.get().status == REJECTED
+
+
+def test_a_word_that_matches_what_a_listed_word_matches_is_refused(staff_client, db):
+    staff_client.post("/admin/comments/bannedword/add/", {"word": "Scumbag"})
+    # Cyrillic "ѕ" and "а", a soft hyphen, capitals: the same word to the matcher.
+    response = staff_client.post(
+        "/admin/comments/bannedword/add/", {"word": "\u0455CUM\u00adb\u0430g"}
+    )
+    assert response.status_code == 200
+    assert "This word is already on the list: “Scumbag” matches the same text." in (
+        response.content.decode()
+    )
+    assert list(BannedWord.objects.values_list("word", flat=True)) == ["Scumbag"]
+
+
+def test_a_word_of_invisible_characters_only_is_refused(staff_client, db):
+    response = staff_client.post("/admin/comments/suspectword/add/", {"word": "\u200b\u3164"})
+    assert response.status_code == 200
+    assert "Write a word or a phrase." in response.content.decode()
+    assert not SuspectWord.objects.exists()
+
+
+def test_a_word_is_kept_without_the_invisible_characters_pasted_with_it(staff_client, db):
+    staff_client.post("/admin/comments/bannedword/add/", {"word": "scum\u200bbag\u2060"})
+    assert BannedWord.objects.get().word == "scumbag"
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ def field_error(page, field):
         ("body", "", "Write your comment."),
         ("body", "   \n\t  \r\n ", "Write your comment."),
         ("body", "\u200b\u200b", "Write your comment."),
+        ("body", "\u3164\ufe0f\u034f", "Write your comment."),  # fillers, selectors
         ("body", "x" * 3001, "Keep your comment to 3,000 characters or fewer (it has 3,001)."),
         (
             "body",
@@ -47,6 +48,7 @@ def field_error(page, field):
         ),
         ("name", "", "Enter your name."),
         ("name", "    ", "Enter your name."),
+        ("name", "\u3164", "Enter your name."),  # a Hangul filler shows nothing
         ("name", "n" * 81, "Keep your name to 80 characters or fewer (it has 81)."),
         (
             "name",

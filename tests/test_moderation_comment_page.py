@@ -289,6 +289,20 @@ def test_a_suspect_word_added_by_a_moderator_holds_the_next_comment(
     assert Comment.objects.latest("id").status == APPROVED
 
 
+def test_the_moderator_sees_the_listed_word_that_a_disguised_one_matched(
+    moderator_client, post_moderated
+):
+    moderator_client.post("/admin/comments/bannedword/add/", {"word": "Scumbag"})
+    post_comment(Client(), post_moderated, body="What a \u0455\u200bcumb\u0430g.")
+    comment = Comment.objects.get()
+    assert comment.status == REJECTED
+    page = html(moderator_client.get(change_url(comment)))
+    assert [li.get_text() for li in page.select(".field-rules li")] == [
+        "banned words: “Scumbag”",
+        "first comment: no approved comment from this reader yet",
+    ]
+
+
 def test_reports_are_listed_for_moderators(moderator_client, article):
     comment = make_comment(article, status=PENDING, body="Reported text.")
     Report.objects.create(comment=comment, reader_id="a" * 48, reason="abuse")
