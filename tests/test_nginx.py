@@ -97,6 +97,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
             "REDIS_URL": os.environ["REDIS_URL"],
             "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
             "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(media_root),
             "PAGE_CACHE_LOCAL_SECONDS": "1",
             "NUM_PROXIES": "1",
             # Every reader here comes from 127.0.0.1: keep the address limits out of the way.
@@ -153,7 +154,9 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
             started.append((process, log))
             port = app_port if name == "gunicorn" else nginx_port
             wait_until_up(process, f"http://127.0.0.1:{port}", work / f"{name}.log")
-        yield Stack(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{app_port}", access_log)
+        stack = Stack(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{app_port}", access_log)
+        stack.media_root = media_root
+        yield stack
     finally:
         for process, log in reversed(started):
             if process.poll() is None:
@@ -384,6 +387,44 @@ def test_static_files_come_from_nginx_for_a_year_compressed(stack):
     assert answer.headers["Content-Encoding"] == "gzip"  # whitenoise's .gz, gzip_static
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert stack.reached_gunicorn(path) == 0
+
+
+def test_pictures_come_from_nginx_for_a_year_and_run_nothing(stack):
+    article = make_article(title="Shared widely", slug="shared-widely")
+    page = Reader().get(stack.nginx + article.get_absolute_url()).page()
+    card = page.find("meta", property="og:image")["content"]
+    path = urllib.parse.urlsplit(card).path  # the share card gunicorn drew into MEDIA_ROOT
+    answer = Reader().get(stack.nginx + path)
+    assert answer.status == 200
+    assert answer.headers["Content-Type"] == "image/png"
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in answer.headers["Content-Security-Policy"]
+    assert answer.raw.startswith(b"\x89PNG")
+    assert stack.reached_gunicorn(path) == 0
+    # A name that says nothing of its content: a day.
+    other = Path(stack.media_root) / "notes.txt"
+    other.write_text("not hashed")
+    assert Reader().get(stack.nginx + "/media/notes.txt").headers["Cache-Control"] == (
+        "public, max-age=86400"
+    )
+
+
+def test_only_the_admin_takes_large_request_bodies(stack):
+    """A picture of up to 15 MB goes to the admin; anywhere else a body over 1 MB is 413."""
+    body = b"x" * (3 * 1024 * 1024)
+    for path, refused in (("/admin/login/", False), ("/articles/anything/comments/", True)):
+        request = urllib.request.Request(
+            stack.nginx + path,
+            data=body,
+            headers={"Content-Type": "application/octet-stream", "Sec-Fetch-Site": "same-origin"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert (status == 413) is refused, (path, status)
 
 
 def test_slow_clients_do_not_hold_the_workers(stack):
