@@ -483,7 +483,9 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     def _missing(self, request, object_id):
         """Back to the list, saying so: a comment deleted meanwhile, or a made-up id."""
         self.message_user(
-            request, f"There is no comment with the id “{object_id}”.", messages.WARNING
+            request,
+            f"The comment with the id “{object_id}” doesn’t exist: perhaps it was deleted.",
+            messages.WARNING,
         )
         return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
 
