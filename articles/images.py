@@ -14,11 +14,13 @@ import io
 import json
 import warnings
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from font_source_sans_pro import font_files_ttf
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 # Widths of the WebP sizes, never wider than the upload.
@@ -32,7 +34,7 @@ JPEG_QUALITY = 85
 
 CARD_SIZE = (1200, 630)
 # Part of every card's name: change it when the drawing changes, and cards are made anew.
-CARD_DESIGN = "1"
+CARD_DESIGN = "2"
 
 
 class ImageRejected(ValueError):
@@ -247,11 +249,11 @@ CARD_MARGIN = 72
 
 
 def draw_card(title, section, site_name):
-    """The card's PNG bytes. Pillow's own scalable font (shipped with Pillow)."""
+    """The card's PNG bytes, in Source Sans Pro (the font-source-sans-pro package)."""
     card = Image.new("RGB", CARD_SIZE, CARD_BACKGROUND)
     draw = ImageDraw.Draw(card)
     width = CARD_SIZE[0] - 2 * CARD_MARGIN
-    name_font = ImageFont.load_default(size=44)
+    name_font = _font("SourceSansProBold", 46)
     draw.text((CARD_MARGIN, CARD_MARGIN), site_name, font=name_font, fill=CARD_TEXT)
     draw.rectangle(
         (CARD_MARGIN, CARD_MARGIN + 64, CARD_MARGIN + 120, CARD_MARGIN + 70), fill=CARD_ACCENT
@@ -261,29 +263,41 @@ def draw_card(title, section, site_name):
         draw.text(
             (CARD_MARGIN, top),
             section.upper(),
-            font=ImageFont.load_default(size=34),
+            font=_font("SourceSansProSemibold", 34),
             fill=CARD_ACCENT,
         )
         top += 60
-    for size in (64, 56, 48, 40):
-        font = ImageFont.load_default(size=size)
+    for size in (68, 60, 52, 44):
+        font = _font("SourceSansProBold", size)
         lines = _wrap(draw, title, font, width)
         line_height = round(size * 1.25)
         if top + len(lines) * line_height <= CARD_SIZE[1] - CARD_MARGIN:
             break
-    lines = lines[: (CARD_SIZE[1] - CARD_MARGIN - top) // line_height]
+    room = (CARD_SIZE[1] - CARD_MARGIN - top) // line_height
+    if len(lines) > room:
+        lines = [*lines[: room - 1], _ellipsised(draw, lines[room - 1], font, width)]
     for i, line in enumerate(lines):
         draw.text(
             (CARD_MARGIN, top + i * line_height),
             line,
             font=font,
             fill=CARD_TEXT,
-            stroke_width=1,
-            stroke_fill=CARD_TEXT,
         )
     buffer = io.BytesIO()
     card.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+@cache
+def _font(name, size):
+    return ImageFont.truetype(font_files_ttf[name], size)
+
+
+def _ellipsised(draw, line, font, width):
+    """The line with "…" at its end, within `width`: the headline goes on past the card."""
+    while line and draw.textlength(f"{line}…", font=font) > width:
+        line = line[:-1]
+    return f"{line.rstrip()}…"
 
 
 def _wrap(draw, text, font, width):
