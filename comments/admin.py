@@ -8,6 +8,7 @@ block), so that right-to-left text and bidi overrides reorder nothing around it.
 """
 
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,16 +17,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join, linebreaks
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html, format_html_join, linebreaks, strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments import audit, dryrun, services, surges, words
+from comments import audit, dryrun, queue, services, surges, words
 from comments.models import BannedWord, Comment, ReaderBan, Report, Surge, SuspectWord
 from newsroom.admin import (
     EstimatedCountPaginator,
@@ -36,6 +37,7 @@ from newsroom.admin import (
 
 Status = Comment.Status
 EXCERPT_LENGTH = 90
+FOLD_AFTER = 300  # characters of a comment shown in its row before "more"
 THREAD_SHOWN = 50
 REPORTS_SHOWN = 100
 ARTICLES_IN_FILTER = 30
@@ -62,6 +64,19 @@ DECISIONS = {
     "spam": Decision(
         services.mark_spam, Status.SPAM, "marked as spam", "marked as spam", "Marked as spam"
     ),
+}
+
+
+# A row's decisions: (decision, its key on the keyboard, its label, its button's text).
+ROW_DECISIONS = [
+    ("approve", "a", "Approve the comment by {}", "Approve"),
+    ("reject", "r", "Reject the comment by {}", "Reject"),
+    ("spam", "s", "Mark the comment by {} as spam", "Spam"),
+]
+QUEUE_TITLES = {
+    queue.PENDING: "The moderation queue: pending comments",
+    queue.REPORTED: "The moderation queue: reported comments",
+    queue.HELD: "The moderation queue: comments held by a rule",
 }
 
 
@@ -115,6 +130,21 @@ class ReportedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.reported()
+        return queryset
+
+
+class HeldFilter(admin.SimpleListFilter):
+    """Pending comments that a rule held (comments.queue.held_by_a_rule)."""
+
+    title = "held"
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("rule", "Held by a rule")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "rule":
+            return queue.held_by_a_rule(queryset)
         return queryset
 
 
@@ -225,18 +255,20 @@ class ReaderBanForm(forms.ModelForm):
 class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     private_fields = ("email", "reader_id", "address_hash")
     list_display = [
-        "excerpt",
+        "comment_text",
         "commenter",
         "article_title",
         "why_held",
         "reports",
         "received",
         "status",
+        "decisions",
     ]
-    list_display_links = ["excerpt"]
+    list_display_links = None  # each row links to its comment's page among its decisions
     list_filter = [
         QueueStatusFilter,
         ReportedFilter,
+        HeldFilter,
         ArticleFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
@@ -313,8 +345,27 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         )
 
     @admin.display(description="Comment")
-    def excerpt(self, comment):
-        return isolated(Truncator(" ".join(comment.body.split())).chars(EXCERPT_LENGTH))
+    def comment_text(self, comment):
+        """The whole comment; a long one folded after its beginning, with "more" (a
+        <details> element: no script needed). The id is the anchor a decision returns to."""
+        # linebreaks() escapes the text before it adds the paragraphs.
+        paragraphs = mark_safe(linebreaks(comment.body, autoescape=True))  # noqa: S308
+        if len(comment.body) <= FOLD_AFTER:
+            return format_html(
+                '<div class="queue-comment" id="comment-{}" dir="auto">{}</div>',
+                comment.pk,
+                paragraphs,
+            )
+        beginning = Truncator(" ".join(comment.body.split())).chars(FOLD_AFTER // 2)
+        return format_html(
+            '<details class="queue-comment" id="comment-{}"><summary>'
+            '<span class="fold-beginning" dir="auto">{}</span> '
+            '<span class="fold-more">more</span><span class="fold-less">less</span>'
+            '</summary><div dir="auto">{}</div></details>',
+            comment.pk,
+            beginning,
+            paragraphs,
+        )
 
     @admin.display(description="Name")
     def commenter(self, comment):
@@ -326,11 +377,46 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Article")
     def article_title(self, comment):
-        return isolated(Truncator(comment.article.title).chars(60))
+        article = comment.article
+        if article.is_public:
+            url = article.get_absolute_url()
+        else:
+            url = reverse("admin:articles_article_preview", args=[article.pk])
+        return format_html('<a href="{}"><bdi>{}</bdi></a>', url, article.title)
 
     @admin.display(description="Why held")
     def why_held(self, comment):
-        return comment.moderation_reason or "—"
+        # comments.queue.prepare_rows() gives the rows of a page their reasons.
+        lines = getattr(comment, "queue_reasons", None)
+        if lines is None:
+            lines = queue.why_held(comment, Counter())
+        if not lines:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "<bdi>{}</bdi>", ((line,) for line in lines))
+
+    @admin.display(description="Decide")
+    def decisions(self, comment):
+        """Approve, Reject, Spam: each submits the list's form (its CSRF token) to the
+        row's decision view, which comes back to this page at the next row."""
+        back = getattr(comment, "queue_back", "")
+        url = reverse("admin:comments_comment_decide", args=[comment.pk])
+        action = f"{url}?{urlencode({'next': back})}" if back else url
+        buttons = format_html_join(
+            "",
+            '<button type="submit" class="button row-decision decision-{0}" name="decision" '
+            'value="{0}" formaction="{1}" data-key="{2}" aria-label="{3}">{4}</button>',
+            (
+                (value, action, key, label.format(comment.name), text)
+                for value, key, label, text in ROW_DECISIONS
+            ),
+        )
+        change = reverse("admin:comments_comment_change", args=[comment.pk])
+        return format_html(
+            '<div class="row-decisions">{}<a href="{}" aria-label="{}">Details</a></div>',
+            buttons,
+            change,
+            f"Details of the comment by {comment.name}",
+        )
 
     @admin.display(description="Received", ordering="created_at")
     def received(self, comment):
@@ -343,25 +429,94 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         return comment.report_count
 
     def get_list_display(self, request):
+        hidden = set()
         # The queue is all pending: its status column would only repeat it.
         if listed_status(request) == Status.PENDING:
-            return [name for name in self.list_display if name != "status"]
-        return self.list_display
+            hidden.add("status")
+        if not self.has_moderate_permission(request):
+            hidden.add("decisions")
+        return [name for name in self.list_display if name not in hidden]
 
     def get_ordering(self, request):
-        # The queue is first come, first served; any other list reads newest first. Both
-        # orders are index scans (comment_pending_queue_idx, comment_created_idx).
-        if listed_status(request) == Status.PENDING:
+        # The queue is first come, first served, and the reported the most reported first;
+        # any other list reads newest first. Each order is an index scan (comments.queue).
+        view = queue.listed_view(request.GET, listed_status(request))
+        if view == queue.REPORTED:
+            return ["-report_count", "reported_at", "id"]
+        if view in (queue.PENDING, queue.HELD):
             return ["created_at", "id"]
         return ["-created_at", "-id"]
 
     def changelist_view(self, request, extra_context=None):
         status = listed_status(request)
-        if status == Status.PENDING:
-            title = "The moderation queue: pending comments"
+        view = queue.listed_view(request.GET, status)
+        if view in QUEUE_TITLES:
+            title = QUEUE_TITLES[view]
         else:
             title = "Comments" if status == "all" else f"Comments: {Status(status).label.lower()}"
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        response = super().changelist_view(request, {"title": title, **(extra_context or {})})
+        if _page_gone(request, response):
+            # A decision emptied the last page: the page before it, with the same filters.
+            params = request.GET.copy()
+            params["p"] = int(params["p"]) - 1
+            return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
+        context = getattr(response, "context_data", None) or {}
+        if "cl" in context:
+            changelist = context["cl"]
+            queue.prepare_rows(list(changelist.result_list), back=request.get_full_path())
+            context["queue_views"] = queue.view_links(changelist, view)
+            context["can_moderate"] = self.has_moderate_permission(request)
+        return response
+
+    # A row's decisions: without JavaScript a POST that comes back to the same place in
+    # the queue; with it (Accept: application/json) an answer the queue's script reads.
+
+    def decide_view(self, request, object_id):
+        """POST decision=approve|reject|spam from a row of the queue (?next=: where to come
+        back to). 405, 403, 400 or 404 on anything else, as a page or as JSON."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        decision = DECISIONS.get(request.POST.get("decision", ""))
+        if decision is None:
+            return self._refused(request, "Choose approve, reject or spam.", status=400)
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._refused(
+                request, f"There is no comment with the id “{object_id}”.", status=404
+            )
+        done = decision.needed(comment)
+        if done:
+            decision.service(comment=comment, moderator=request.user)
+            self.log_change(request, comment, f"{decision.log} (from the queue).")
+            message = format_html(
+                "The comment by <bdi>{}</bdi> was {}.", comment.name, decision.done
+            )
+        else:
+            message = format_html(
+                "The comment by <bdi>{}</bdi> was already {}.", comment.name, decision.already
+            )
+        if _wants_json(request):
+            return JsonResponse(
+                {"message": strip_tags(message), "status": comment.status, "changed": done}
+            )
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+        return HttpResponseRedirect(_queue_url(request))
+
+    def _refused(self, request, message, *, status):
+        if _wants_json(request):
+            return JsonResponse({"message": message}, status=status)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Nothing was decided",
+            "message": message,
+            "back": _queue_url(request),
+        }
+        return TemplateResponse(
+            request, "admin/comments/comment/change_list_refused.html", context, status=status
+        )
 
     # Bulk decisions: each through the services, one history entry per comment --------
 
@@ -476,6 +631,11 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
                 "<path:object_id>/ban/",
                 self.admin_site.admin_view(self.ban_view),
                 name=f"{prefix}_ban",
+            ),
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name=f"{prefix}_decide",
             ),
             *super().get_urls(),
         ]
@@ -649,6 +809,31 @@ def reasons(moderation_reason):
         if part.strip():
             found.append((rule, text) if colon else ("rule", part))
     return found
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _queue_url(request):
+    """Where a row's decision comes back to: ?next= (a local address only), or the queue."""
+    url = request.GET.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("admin:comments_comment_changelist")
+
+
+def _page_gone(request, response):
+    """The list answered that its page ?p= does not exist (a redirect to ?e=1)."""
+    page = request.GET.get("p", "")
+    return (
+        page.isdigit()
+        and int(page) > 1
+        and isinstance(response, HttpResponseRedirect)
+        and response.url.endswith("?e=1")
+    )
 
 
 def _already_banned(comment):

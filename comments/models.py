@@ -138,6 +138,19 @@ class Comment(models.Model):
                 name="comment_reported_idx",
                 condition=Q(reported_at__isnull=False),
             ),
+            # The queue's views (comments.queue): reported, the most reported first; held
+            # by a rule, oldest first.
+            models.Index(
+                fields=["-report_count", "reported_at", "id"],
+                name="comment_most_reported_idx",
+                condition=Q(reported_at__isnull=False),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="comment_held_by_rule_idx",
+                condition=Q(status="pending", reported_at__isnull=True)
+                & ~Q(moderation_reason__in=["", "pre-moderated article"]),
+            ),
         ]
 
     def __str__(self):

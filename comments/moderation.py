@@ -25,6 +25,7 @@ Status = Comment.Status
 SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.REJECTED: 2, Status.SPAM: 3}
 REASON_MAX_LENGTH = Comment._meta.get_field("moderation_reason").max_length
 MATCH_SHOWN = 40
+PRE_MODERATED = "pre-moderated article"  # the reason of a comment no rule held
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def moderate(submission, *, rules=None):
         if SEVERITY[verdict.status] > SEVERITY[status]:
             status = verdict.status
     reason = "; ".join(reasons)
+    if not reason and status == Status.PENDING:
+        reason = PRE_MODERATED  # no rule spoke: it waits because the article is pre-moderated
     if len(reason) > REASON_MAX_LENGTH:
         reason = reason[: REASON_MAX_LENGTH - 1] + "…"
     return Verdict(status, reason)

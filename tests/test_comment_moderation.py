@@ -301,7 +301,7 @@ def test_a_readers_first_comment_on_a_post_moderated_article_is_reviewed(client,
 def test_the_first_comment_rule_does_not_apply_to_pre_moderated_articles(client, article):
     post_comment(client, article, body="Pre-moderated anyway.")
     assert latest().status == PENDING
-    assert latest().moderation_reason == ""
+    assert latest().moderation_reason == "pre-moderated article"
 
 
 def test_several_rules_give_the_most_severe_status_and_every_reason(client, post_moderated):

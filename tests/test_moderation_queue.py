@@ -25,7 +25,7 @@ def received(comment, *, ago):
 
 
 def excerpts(response):
-    return [row["excerpt"] for row in rows(response)]
+    return [row["comment_text"] for row in rows(response)]
 
 
 @pytest.fixture
@@ -58,12 +58,14 @@ def test_the_queue_opens_on_pending_comments_oldest_first(moderator_client, queu
     assert selected.get_text(strip=True) == "Pending"
 
 
-def test_each_row_shows_excerpt_name_article_reason_reports_and_time(moderator_client, article):
+def test_each_row_shows_the_comment_name_article_reason_reports_time_and_decisions(
+    moderator_client, article
+):
     comment = make_comment(
         article,
         status=PENDING,
         name="Ann",
-        body="word " * 100,
+        body="A short one.\n\nIn two paragraphs.",
         moderation_reason="suspect words: “word”",
         report_count=2,
     )
@@ -76,16 +78,56 @@ def test_each_row_shows_excerpt_name_article_reason_reports_and_time(moderator_c
         "Why held",
         "Reports",
         "Received",
+        "Decide",
     ]
     [row] = rows(moderator_client.get(COMMENTS))
-    assert row["excerpt"].startswith("word word") and row["excerpt"].endswith("…")
-    assert len(row["excerpt"]) <= 90
+    assert row["comment_text"] == "A short one. In two paragraphs."
     assert row["commenter"] == "Ann"
     assert row["article_title"] == article.title
     assert row["why_held"] == "suspect words: “word”"
     assert row["reports"] == "2"
-    link = page.select_one("th.field-excerpt a")
-    assert link["href"].startswith(f"{COMMENTS}{comment.pk}/change/")
+    cell = page.select_one(".field-decisions")
+    assert [b.get_text() for b in cell.select("button")] == ["Approve", "Reject", "Spam"]
+    assert [b["aria-label"] for b in cell.select("button")] == [
+        "Approve the comment by Ann",
+        "Reject the comment by Ann",
+        "Mark the comment by Ann as spam",
+    ]
+    details = cell.select_one("a")
+    assert details["href"] == f"{COMMENTS}{comment.pk}/change/"
+    assert details["aria-label"] == "Details of the comment by Ann"
+
+
+def test_a_long_comment_is_whole_in_its_row_folded_after_its_beginning(moderator_client, article):
+    body = " ".join(f"word{n}" for n in range(400))
+    make_comment(article, status=PENDING, body=body)
+    page = html(moderator_client.get(COMMENTS))
+    folded = page.select_one(".field-comment_text details")
+    summary = folded.select_one("summary")
+    assert summary.select_one(".fold-beginning").get_text().startswith("word0 word1")
+    assert summary.select_one(".fold-more").get_text() == "more"
+    assert folded.select_one("div[dir=auto]").get_text(" ", strip=True) == body
+
+
+def test_the_articles_title_links_to_the_article(moderator_client, article, draft):
+    make_comment(article, status=PENDING)
+    make_comment(draft, status=PENDING)
+    links = {
+        a.get_text(): a["href"]
+        for a in html(moderator_client.get(COMMENTS)).select(".field-article_title a")
+    }
+    assert links == {
+        article.title: article.get_absolute_url(),
+        draft.title: f"/admin/articles/article/{draft.pk}/preview/",
+    }
+
+
+def test_an_editor_sees_the_queue_without_decisions(editor_client, article):
+    make_comment(article, status=PENDING)
+    page = html(editor_client.get(COMMENTS))
+    assert page.select("#result_list tbody tr")
+    assert page.select(".field-decisions") == []
+    assert page.select_one("#queue-keys") is None
 
 
 @pytest.mark.parametrize(
@@ -123,7 +165,7 @@ def test_the_article_filter_narrows_the_queue(moderator_client, queue):
     make_comment(other, status=PENDING, body="On the other story.")
     page = html(moderator_client.get(COMMENTS))
     choices = [
-        a.get_text(strip=True) for a in page.select("#changelist-filter details")[2].select("a")
+        a.get_text(strip=True) for a in page.select("#changelist-filter details")[3].select("a")
     ]
     assert {"A published article", "Another story"} <= set(choices)
     response = moderator_client.get(COMMENTS, {"article": other.pk})
@@ -283,14 +325,15 @@ def test_the_queue_costs_the_same_queries_for_3_and_120_comments(
         make_comment(article, status=PENDING)
     moderator_client.get(COMMENTS)
     # Session, user, the user's and the groups' permissions, the article filter's short
-    # list, the capped count, the page of comments with their articles.
-    with django_assert_num_queries(7):
+    # list, the capped count, the page of comments with their articles, the four views'
+    # capped counts.
+    with django_assert_num_queries(11):
         assert len(rows(moderator_client.get(COMMENTS))) == 3
     Comment.objects.bulk_create(
         Comment(article=article, name="Reader", body=f"Comment {n}.", status=PENDING)
         for n in range(117)
     )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         assert len(rows(moderator_client.get(COMMENTS))) == 50
 
 
@@ -299,9 +342,10 @@ def test_the_queue_never_counts_the_whole_table(moderator_client, article):
     with CaptureQueriesContext(connection) as queries:
         moderator_client.get(COMMENTS)
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
-    assert len(counts) == 1
-    assert "LIMIT" in counts[0].upper()  # a capped count, never COUNT(*) of everything
-    assert "WHERE" in counts[0].upper()
+    # The list's own, then the four views' (pending, reported, held by a rule, all).
+    assert len(counts) == 5
+    for count in counts:
+        assert "LIMIT" in count.upper()  # a capped count, never COUNT(*) of everything
 
 
 def test_past_the_exact_limit_the_count_is_an_estimate_on_postgresql(
