@@ -3,6 +3,7 @@ sizes, with nothing of its metadata; bad uploads are form errors; share previews
 picture, or a card drawn for the article; body pictures come from our own media only."""
 
 import io
+import os
 import re
 
 import pytest
@@ -111,6 +112,17 @@ def test_an_uploaded_picture_is_kept_in_four_sizes_with_no_metadata(editor_clien
         assert "exif" not in image.info and "xmp" not in image.info, name
         assert b"PhoneMaker" not in data and b"GPS" not in data, name
     assert data != original
+
+
+def test_a_picture_heavier_than_the_sites_request_limit_goes_through(editor_client, settings):
+    """DATA_UPLOAD_MAX_MEMORY_SIZE (256 KB) counts a form's fields, not its files."""
+    noise = Image.frombytes("RGB", (1600, 1200), os.urandom(1600 * 1200 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=95)
+    assert len(buffer.getvalue()) > 4 * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = add_with_picture(editor_client, buffer.getvalue())
+    assert response.status_code == 302, field_errors(response, "lead_image_upload")
+    assert Article.objects.get().lead_image_renditions["jpeg"]["width"] == 1200
 
 
 def test_the_phones_orientation_is_applied_and_then_dropped(editor_client, db):
