@@ -5,6 +5,9 @@ picture, or a card drawn for the article; body pictures come from our own media 
 import io
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +20,7 @@ from articles.models import Article
 from tests.admin import ARTICLES, change_url, messages_after
 from tests.helpers import SEED_SLUG, html, make_article, make_section
 from tests.test_admin_articles import article_form
+from tests.test_seo import json_ld
 
 GPS = ExifTags.IFD.GPSInfo
 
@@ -386,6 +390,7 @@ def test_share_previews_get_the_pictures_1200_wide_jpeg(editor_client, client, d
     assert meta(page, property="og:image:alt") == "Sandbags along the river bank"
     assert meta(page, name="twitter:card") == "summary_large_image"
     assert meta(page, name="twitter:image") == meta(page, property="og:image")
+    assert json_ld(page)["image"] == [meta(page, property="og:image")]
 
 
 def card_of(client, url):
@@ -518,3 +523,42 @@ def test_other_body_pictures_are_removed_and_the_editor_is_told(
     article = Article.objects.get()
     assert "<img" not in article.body_html
     assert html(client.get(article.get_absolute_url())).select(".article-body img") == []
+
+
+# Storage -------------------------------------------------------------------------------
+
+SHOW_STORAGE = (
+    "from django.conf import settings; "
+    "print(settings.STORAGES['default']['BACKEND']); "
+    "print(*[d for d in settings.CONTENT_SECURITY_POLICY.split('; ') if d.startswith('img-src')])"
+)
+
+
+def settings_with(**env):
+    """What newsroom/settings.py makes of this environment (in a process of its own)."""
+    environment = {**os.environ, "SECRET_KEY": "x", **env}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {SHOW_STORAGE}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return result.stdout.splitlines()
+
+
+def test_pictures_are_on_local_disk_unless_a_bucket_is_configured():
+    assert settings_with() == [
+        "django.core.files.storage.FileSystemStorage",
+        "img-src 'self'",
+    ]
+    bucket = settings_with(
+        MEDIA_S3_BUCKET="newsroom-media", MEDIA_URL="https://media.example.org/media/"
+    )
+    assert bucket == [
+        "storages.backends.s3.S3Storage",
+        "img-src 'self' https://media.example.org",
+    ]
