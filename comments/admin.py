@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join, linebreaks, strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -41,6 +43,7 @@ FOLD_AFTER = 300  # characters of a comment shown in its row before "more"
 THREAD_SHOWN = 50
 REPORTS_SHOWN = 100
 ARTICLES_IN_FILTER = 30
+ARTICLE_TITLE_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -382,7 +385,8 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             url = article.get_absolute_url()
         else:
             url = reverse("admin:articles_article_preview", args=[article.pk])
-        return format_html('<a href="{}"><bdi>{}</bdi></a>', url, article.title)
+        title = Truncator(article.title).chars(ARTICLE_TITLE_SHOWN)
+        return format_html('<a href="{}"><bdi>{}</bdi></a>', url, title)
 
     @admin.display(description="Why held")
     def why_held(self, comment):
@@ -420,7 +424,10 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Received", ordering="created_at")
     def received(self, comment):
-        return comment.created_at
+        when = timezone.localtime(comment.created_at)
+        return format_html(
+            '<time datetime="{}">{}</time>', when.isoformat(), date_format(when, "j M H:i")
+        )
 
     @admin.display(description="Reports", ordering="report_count")
     def reports(self, comment):
@@ -454,7 +461,9 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             title = QUEUE_TITLES[view]
         else:
             title = "Comments" if status == "all" else f"Comments: {Status(status).label.lower()}"
-        response = super().changelist_view(request, {"title": title, **(extra_context or {})})
+        # The queue takes the page's width: the list of models stays in the breadcrumbs.
+        context = {"title": title, "is_nav_sidebar_enabled": False, **(extra_context or {})}
+        response = super().changelist_view(request, context)
         if _page_gone(request, response):
             # A decision emptied the last page: the page before it, with the same filters.
             params = request.GET.copy()
