@@ -100,8 +100,9 @@ def main(argv=None):
     manage(env, "migrate", "--no-input", "-v0")
 
     prefix = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
-    media = ROOT / "media"
-    media.mkdir(exist_ok=True)
+    # The app writes pictures and share cards where nginx reads them.
+    media = Path(env.setdefault("MEDIA_ROOT", str(ROOT / "media")))
+    media.mkdir(parents=True, exist_ok=True)
     render = [
         sys.executable,
         str(ROOT / "deploy" / "nginx.py"),
