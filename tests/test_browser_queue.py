@@ -195,3 +195,22 @@ def test_without_javascript_each_decision_comes_back_to_the_same_place(
     assert approve_nine(page, live_server, comments[1:10]) == (9, 9)
     assert Comment.objects.filter(status=APPROVED).count() == 10
     expect(page).to_have_url(re.compile(rf"\?article={article.pk}#comment-{comments[10].pk}$"))
+
+
+def test_approving_nine_comments_from_the_keyboard_is_ten_keys_and_no_page_load(
+    live_server, browser, moderator
+):
+    article = make_article()
+    comments = pending(article, [f"Reader {n}" for n in range(12)])
+    page = moderator_page(browser, live_server)
+    page.goto(f"{live_server.url}{COMMENTS}")
+    loads = []
+    page.on("load", lambda _: loads.append(1))
+    page.keyboard.press("j")
+    for n, comment in enumerate(comments[:9]):
+        expect(row_of(page, comment)).to_be_focused()
+        page.keyboard.press("a")
+        expect(page.locator("#result_list tbody tr")).to_have_count(11 - n)
+    expect(row_of(page, comments[9])).to_be_focused()
+    assert loads == []
+    assert Comment.objects.filter(status=APPROVED).count() == 9

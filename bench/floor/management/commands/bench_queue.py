@@ -33,7 +33,8 @@ QUEUE = "/admin/comments/comment/"
 PAGES = [
     ("the default queue (pending, oldest first)", QUEUE),
     ("all statuses (newest first)", f"{QUEUE}?status=all"),
-    ("reported", f"{QUEUE}?reported=yes"),
+    ("reported (most reported first)", f"{QUEUE}?reported=yes"),
+    ("held by a rule (oldest first)", f"{QUEUE}?held=rule"),
     ("one article's pending comments", f"{QUEUE}?article={{article}}"),
     ("page 50 of the queue", f"{QUEUE}?p=50"),
     ("approved, past 7 days (newest first)", f"{QUEUE}?status=approved&{{past_week}}"),
