@@ -58,8 +58,16 @@ def pictured(db, settings, tmp_path):
     )
     article.set_lead_image(landscape())
     article.save()
+    older = make_article(
+        title="Older, with a picture",
+        slug="older-with-a-picture",
+        publish_in=timedelta(hours=-2),
+        lead_image_alt="Rescuers in a boat",
+    )
+    older.set_lead_image(landscape((1600, 1200)))
+    older.save()
     make_article(
-        title="Without a picture", slug="without-a-picture", publish_in=timedelta(hours=-2)
+        title="Without a picture", slug="without-a-picture", publish_in=timedelta(hours=-3)
     )
     return article
 
@@ -121,7 +129,10 @@ def test_a_phone_gets_a_smaller_size_and_the_front_page_its_thumbnails(
     source = page.evaluate("document.querySelector('.article-item-lead img').currentSrc")
     assert source.endswith("-800.webp"), source  # 358 CSS pixels at 2x: the 800
     assert lead.get_attribute("loading") is None
-    expect(page.locator(".article-item").nth(1).locator("img")).to_have_count(0)
+    thumbnail = loaded(page, ".article-item:nth-child(2) figure.thumbnail img")
+    expect(thumbnail).to_have_attribute("loading", "lazy")
+    assert thumbnail.bounding_box()["width"] == 120  # 7.5rem
+    expect(page.locator(".article-item").nth(2).locator("img")).to_have_count(0)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__shifts") == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
