@@ -30,6 +30,7 @@ from django.utils.text import Truncator
 from articles.models import Article
 from comments import audit, dryrun, queue, services, surges, words
 from comments.models import BannedWord, Comment, ReaderBan, Report, Surge, SuspectWord
+from comments.moderation import PRE_MODERATED
 from newsroom.admin import (
     EstimatedCountPaginator,
     SafeAdminMixin,
@@ -795,7 +796,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
     @admin.display(description="Why the rules held it")
     def rules(self, comment):
         found = reasons(comment.moderation_reason)
-        if not found:
+        if not found or comment.moderation_reason == PRE_MODERATED:
             return "No rule spoke: it waits because comments are moderated first."
         return format_html(
             '<ul class="moderation-reasons">{}</ul>',

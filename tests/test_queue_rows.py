@@ -399,3 +399,13 @@ def test_each_view_reads_its_index_in_its_order(moderator_client, mix, query, in
     assert index in plan
     assert "Sort" not in plan  # PostgreSQL: the index gives the order
     assert "TEMP B-TREE FOR ORDER BY" not in plan  # SQLite: likewise
+
+
+def test_a_comments_page_says_no_rule_spoke_for_a_pre_moderated_article(moderator_client, article):
+    comment = make_comment(article, status=PENDING, moderation_reason="pre-moderated article")
+    page = html(moderator_client.get(f"{COMMENTS}{comment.pk}/change/"))
+    assert (
+        page.select_one(".field-rules")
+        .get_text(" ", strip=True)
+        .endswith("No rule spoke: it waits because comments are moderated first.")
+    )
