@@ -12,6 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -84,12 +85,31 @@ class ArticleStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LeadImageInput(forms.ClearableFileInput):
+    """The file input, with the article's current picture above it (its smallest size)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        article = getattr(value, "instance", None)
+        sizes = (getattr(article, "lead_image_renditions", None) or {}).get("webp")
+        if not sizes:
+            return html
+        smallest = sizes[0]
+        preview = format_html(
+            '<img src="{}" width="240" height="{}" alt="{}" class="lead-image-preview">',
+            default_storage.url(smallest["name"]),
+            round(240 * smallest["height"] / smallest["width"]),
+            article.lead_image_alt,
+        )
+        return format_html("<p>{}</p>{}", preview, html)
+
+
 class LeadImageField(forms.FileField):
     """An upload that articles.images can read: the file, with its upright pixels as
     `.image`. Anything else (not a picture, SVG, too big, a decompression bomb) is a
     form error that says why."""
 
-    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    widget = LeadImageInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
     def to_python(self, data):
         uploaded = super().to_python(data)

@@ -474,6 +474,20 @@ def test_a_new_picture_shows_at_once_and_its_addresses_stay_the_same(
     assert lead_img(html(client.get("/")))["src"] == src
 
 
+def test_the_form_shows_the_current_picture(editor_client, db):
+    add_with_picture(editor_client, photo((1000, 750)))
+    article = Article.objects.get()
+    field = html(editor_client.get(change_url(article))).select_one(".field-lead_image_upload")
+    preview = field.select_one("img.lead-image-preview")
+    assert preview["src"] == f"/media/{article.lead_image_renditions['webp'][0]['name']}"
+    assert (preview["width"], preview["height"], preview["alt"]) == (
+        "240",
+        "180",
+        "Sandbags along the river bank",
+    )
+    assert field.select_one("input[name=lead_image_upload-clear]") is not None
+
+
 def test_clearing_the_picture_takes_it_off_the_page(editor_client, client, db):
     add_with_picture(editor_client, photo((800, 600)))
     article = Article.objects.get()
