@@ -140,7 +140,7 @@ class ReportedFilter(admin.SimpleListFilter):
 class HeldFilter(admin.SimpleListFilter):
     """Pending comments that a rule held (comments.queue.held_by_a_rule)."""
 
-    title = "held"
+    title = "the rules"
     parameter_name = "held"
 
     def lookups(self, request, model_admin):
