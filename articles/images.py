@@ -235,11 +235,23 @@ def share_card(*, title, section, site_name):
     previews (the site's name, the section, the headline), drawn the first time it is
     asked for. Its name is a digest of what is on it: a new title, section or site name
     is a new card."""
-    text = json.dumps([CARD_DESIGN, site_name, section, title], ensure_ascii=False)
-    name = f"cards/{hashlib.sha256(text.encode()).hexdigest()[:20]}.png"
+    name = card_name(title=title, section=section, site_name=site_name)
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(draw_card(title, section, site_name)))
     return name
+
+
+def card_name(*, title, section, site_name):
+    """The share card's name: a digest of what is drawn on it."""
+    text = json.dumps([CARD_DESIGN, site_name, section, title], ensure_ascii=False)
+    return f"cards/{hashlib.sha256(text.encode()).hexdigest()[:20]}.png"
+
+
+def names_of(renditions):
+    """The names of the files made from one upload (not the original's)."""
+    if not renditions:
+        return set()
+    return {size["name"] for size in renditions["webp"]} | {renditions["jpeg"]["name"]}
 
 
 CARD_BACKGROUND = (16, 32, 64)

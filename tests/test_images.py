@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import ExifTags, Image, PngImagePlugin
 
 from articles import images, pagecache
@@ -576,3 +577,36 @@ def test_pictures_are_on_local_disk_unless_a_bucket_is_configured():
         "storages.backends.s3.S3Storage",
         "img-src 'self' https://media.example.org",
     ]
+
+
+def test_pictures_no_article_uses_are_purged(editor_client, client, db):
+    add_with_picture(editor_client, photo((800, 600)))
+    article = Article.objects.get()
+    card_of(client, article.get_absolute_url())  # not used: the article has a picture
+    old_files = {article.lead_image.name} | images.names_of(article.lead_image_renditions)
+    body_picture = article.lead_image_renditions["webp"][0]["name"]
+    response = editor_client.post(
+        change_url(article),
+        {
+            **change_form(
+                editor_client,
+                article,
+                body=f"Before.\n\n![Sandbags](/media/{body_picture})",
+            ),
+            "lead_image_upload": upload(photo((640, 480), orientation=3)),
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    in_use = {article.lead_image.name} | images.names_of(article.lead_image_renditions)
+    out = io.StringIO()
+    call_command("purge_unused_pictures", "--dry-run", "--older-than=0", stdout=out)
+    assert stored_files() == sorted(old_files | in_use | {f"cards/{n}" for n in cards()})
+    call_command("purge_unused_pictures", stdout=io.StringIO())  # none a day old yet
+    assert len(stored_files()) == len(old_files | in_use) + len(cards())
+    call_command("purge_unused_pictures", "--older-than=0", stdout=out)
+    assert stored_files() == sorted(in_use | {body_picture})
+
+
+def cards():
+    return default_storage.listdir("cards")[1] if default_storage.exists("cards") else []
