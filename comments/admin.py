@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join, linebreaks, strip_tags
+from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -500,17 +500,11 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         if done:
             decision.service(comment=comment, moderator=request.user)
             self.log_change(request, comment, f"{decision.log} (from the queue).")
-            message = format_html(
-                "The comment by <bdi>{}</bdi> was {}.", comment.name, decision.done
-            )
-        else:
-            message = format_html(
-                "The comment by <bdi>{}</bdi> was already {}.", comment.name, decision.already
-            )
+        said = f"was {decision.done}" if done else f"was already {decision.already}"
         if _wants_json(request):
-            return JsonResponse(
-                {"message": strip_tags(message), "status": comment.status, "changed": done}
-            )
+            message = f"The comment by {comment.name} {said}."
+            return JsonResponse({"message": message, "status": comment.status, "changed": done})
+        message = format_html("The comment by <bdi>{}</bdi> {}.", comment.name, said)
         self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
         return HttpResponseRedirect(_queue_url(request))
 

@@ -409,3 +409,13 @@ def test_a_comments_page_says_no_rule_spoke_for_a_pre_moderated_article(moderato
         .get_text(" ", strip=True)
         .endswith("No rule spoke: it waits because comments are moderated first.")
     )
+
+
+def test_the_json_answer_has_the_name_as_written(moderator_client, article):
+    comment = make_comment(article, status=PENDING, name="<Ann & Bob>")
+    response = moderator_client.post(
+        f"{COMMENTS}{comment.pk}/decide/", {"decision": "approve"}, **JSON
+    )
+    assert response.json()["message"] == (
+        "The comment by <Ann & Bob> was approved, shown to readers now."
+    )
