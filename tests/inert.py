@@ -4,7 +4,9 @@ import json
 
 from bs4 import BeautifulSoup
 
-FORBIDDEN_TAGS = ["iframe", "object", "embed", "svg", "math", "style", "base", "img", "video"]
+FORBIDDEN_TAGS = ["iframe", "object", "embed", "svg", "math", "style", "base", "video"]
+# Pictures only from our own media (the lead picture, body pictures): never from elsewhere.
+OWN_MEDIA = "/media/"
 FORBIDDEN_SCHEMES = ("javascript:", "data:", "vbscript:")
 
 
@@ -24,6 +26,7 @@ def assert_inert(content):
             if attribute in ("href", "src", "action", "formaction", "xlink:href"):
                 cleaned = "".join(str(value).split()).lower()
                 assert not cleaned.startswith(FORBIDDEN_SCHEMES), tag
+    assert_pictures_from_own_media(page)
     for meta in page.find_all("meta"):
         assert meta.get("http-equiv") is None, meta
     for link in page.find_all("link"):
@@ -31,3 +34,10 @@ def assert_inert(content):
     for form in page.find_all("form"):
         assert form.get("action", "").startswith("/") or not form.get("action"), form
     return page
+
+
+def assert_pictures_from_own_media(page):
+    for img in page.find_all("img"):
+        sources = [img.get("src", "")]
+        sources += [part.split()[0] for part in img.get("srcset", "").split(",") if part.strip()]
+        assert all(source.startswith(OWN_MEDIA) for source in sources), img

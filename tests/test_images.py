@@ -20,6 +20,8 @@ from articles import images, pagecache
 from articles.models import Article
 from tests.admin import ARTICLES, change_url, messages_after
 from tests.helpers import SEED_SLUG, html, make_article, make_section
+from tests.hostile_inputs import HOSTILE_INPUTS
+from tests.inert import assert_inert
 from tests.test_admin_articles import article_form
 from tests.test_seo import json_ld
 
@@ -327,6 +329,28 @@ def test_caption_credit_and_alt_are_escaped(editor_client, client, db):
     body = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in body and "<b>bold</b>" not in body
     assert "&lt;b&gt;bold&lt;/b&gt;" in body
+
+
+@pytest.fixture
+def pictured(db):
+    article = make_article(lead_image_alt="A river")
+    article.set_lead_image(Image.open(io.BytesIO(photo((600, 400)))))
+    article.save()
+    return article
+
+
+@pytest.mark.parametrize(("index", "hostile"), list(enumerate(HOSTILE_INPUTS)))
+def test_hostile_alt_text_caption_and_credit_are_shown_as_text(
+    client, editor_client, pictured, index, hostile
+):
+    pictured.lead_image_alt = hostile[:300] or "x"
+    pictured.lead_image_caption = hostile[:300]
+    pictured.lead_image_credit = hostile[:120]
+    pictured.save()
+    for url in (pictured.get_absolute_url(), "/"):
+        assert_inert(client.get(url).content)
+    form = html(editor_client.get(change_url(pictured)))
+    assert form.select_one("img.lead-image-preview")["alt"] == pictured.lead_image_alt
 
 
 def test_an_article_without_a_picture_shows_no_empty_box(client, article):
