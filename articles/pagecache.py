@@ -402,14 +402,17 @@ class ArticlePageCache:
         or none while this process's copy of them is fresh."""
         keys = [
             SITE_KEY,
+            LISTS_KEY,
             self.page_generation_key,
             self.bar_generation_key,
             self.page_key,
             self.bar_key,
         ]
         values = _read(keys, local_ok=True)
+        # The lists' generation too: the page ends with the latest articles of its section.
         self.page_generation = (
             _current(values, SITE_KEY),
+            _current(values, LISTS_KEY),
             _current(values, self.page_generation_key),
         )
         self.bar_generation = _current(values, self.bar_generation_key)

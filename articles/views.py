@@ -433,4 +433,22 @@ def article_page_context(
         "comment_form": comment_form,
         "reply_to": reply_to,
         "comments_error": comments_error,
+        "more_in_section": more_in_section(article),
     }
+
+
+MORE_IN_SECTION = 4
+
+
+def more_in_section(article):
+    """The latest other published articles of the article's section, in one query (the
+    index article_section_published_idx). The cached page is stamped with the lists'
+    generation, which every article's publication, edit and removal bumps."""
+    if article.section_id is None:
+        return []
+    return list(
+        Article.objects.published()
+        .filter(section_id=article.section_id)
+        .exclude(pk=article.pk)
+        .only("title", "slug", "published_at")[:MORE_IN_SECTION]
+    )

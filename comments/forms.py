@@ -99,7 +99,7 @@ class CommentForm(forms.Form):
         label="Email (optional)",
         required=False,
         max_length=EMAIL_MAX_LENGTH,
-        help_text="Never shown: only our moderators see it.",
+        help_text="Never shown on the site; only its administrators can see it.",
         error_messages={"invalid": "Enter a valid email address, or leave it empty."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

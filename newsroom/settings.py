@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "articles",
     "reactions",
     "comments",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "articles.context_processors.sections",
             ],
         },
     },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("reactions.urls")),
     path("", include("comments.urls")),
+    path("", include("pages.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),

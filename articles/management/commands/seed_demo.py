@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Article, Section
+from pages.models import Page
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+PAGES_DIR = Path(__file__).resolve().parents[3] / "pages" / "demo"
 
 
 def read_demo_article(path):
@@ -35,9 +37,9 @@ def _demo_section(name):
 
 class Command(BaseCommand):
     help = (
-        "Load the demo articles (the seed page) and their sections. Safe to run again: an "
-        "article already there is left as it is, except that one without a section is put "
-        "in its demo section."
+        "Load the demo articles (the seed page), their sections and the site's pages. Safe "
+        "to run again: an article or a page already there is left as it is, except that an "
+        "article without a section is put in its demo section."
     )
 
     def handle(self, *args, **options):
@@ -55,3 +57,12 @@ class Command(BaseCommand):
                     article.save(update_fields=["section", "updated_at"])
             verb = "Created" if created else "Already there:"
             self.stdout.write(f"{verb} {article.title!r} at {article.get_absolute_url()}")
+        for path in sorted(PAGES_DIR.glob("*.md")):
+            # The site's pages: made once; what editors write afterwards is left alone.
+            header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+            title = header.removeprefix("Title: ").strip()
+            page, created = Page.objects.get_or_create(
+                slug=path.stem, defaults={"title": title, "body": body.strip() + "\n"}
+            )
+            verb = "Created" if created else "Already there:"
+            self.stdout.write(f"{verb} {page.title!r} at {page.get_absolute_url()}")

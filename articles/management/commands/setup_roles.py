@@ -18,6 +18,10 @@ ROLES = {
         "articles.add_section",
         "articles.change_section",
         "articles.delete_section",
+        # The site's pages (community guidelines, privacy): write and keep up to date.
+        "pages.view_page",
+        "pages.add_page",
+        "pages.change_page",
         # Comments: read only.
         "comments.view_comment",
     ],
@@ -68,7 +72,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for app_label in ("articles", "comments"):
+        for app_label in ("articles", "comments", "pages"):
             create_permissions(apps.get_app_config(app_label), verbosity=0)
         with transaction.atomic():
             for name, perm_names in ROLES.items():
