@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 
 from articles.models import Article
 from comments.text import without_bidi_controls
@@ -16,6 +19,10 @@ class CommentQuerySet(models.QuerySet):
         """Comments that readers' reports sent back to the queue, awaiting a moderator."""
         return self.filter(reported_at__isnull=False)
 
+    def featured(self):
+        """Editors' picks readers may see, in the order they were picked."""
+        return self.approved().filter(featured_at__isnull=False).order_by("featured_at", "id")
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -23,6 +30,15 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
+
+    class RejectionReason(models.TextChoices):
+        """Why a moderator rejected a comment: shown to its author on their own view."""
+
+        OFF_TOPIC = "off-topic", "Off-topic"
+        ABUSE = "abuse", "Abusive or hateful"
+        SPAM = "spam", "Spam or advertising"
+        PERSONAL = "personal", "Personal information"
+        OTHER = "other", "Other"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -53,13 +69,29 @@ class Comment(models.Model):
         editable=False,
         help_text="When reports sent it back to the queue; cleared by a moderator.",
     )
+    rejection_reason = models.CharField(
+        max_length=10, choices=RejectionReason, blank=True, editable=False
+    )
+    rejection_note = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="Shown to the commenter."
+    )
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
         permissions = [
-            ("moderate_comment", "Can moderate comments: approve, reject, mark spam, ban")
+            ("moderate_comment", "Can moderate comments: approve, reject, mark spam, ban"),
+            ("feature_comment", "Can feature comments as editors' picks"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -71,6 +103,28 @@ class Comment(models.Model):
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
             models.CheckConstraint(
                 condition=Q(report_count__gte=0), name="comment_report_count_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    rejection_reason__in=["", "off-topic", "abuse", "spam", "personal", "other"]
+                ),
+                name="comment_rejection_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejection_reason="") | Q(status="rejected"),
+                name="comment_rejection_reason_only_when_rejected",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejection_note="") | ~Q(rejection_reason=""),
+                name="comment_rejection_note_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rejection_reason="other") | ~Q(rejection_note=""),
+                name="comment_other_rejection_has_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(featured_at__isnull=True) | Q(status="approved"),
+                name="comment_featured_only_when_approved",
             ),
         ]
         indexes = [
@@ -150,6 +204,25 @@ class Comment(models.Model):
                 name="comment_held_by_rule_idx",
                 condition=Q(status="pending", reported_at__isnull=True)
                 & ~Q(moderation_reason__in=["", "pre-moderated article"]),
+            ),
+            # A commenter's history (comments.readers): their comments by status, newest
+            # first, by reader id and, as a second signal, by address; and the trusted
+            # commenters' counts (comments.moderation).
+            models.Index(
+                fields=["reader_id", "status", "created_at"],
+                name="comment_reader_history_idx",
+                condition=~Q(reader_id=""),
+            ),
+            models.Index(
+                fields=["address_hash", "status", "created_at"],
+                name="comment_address_history_idx",
+                condition=~Q(address_hash=""),
+            ),
+            # An article's editors' picks, first on its page.
+            models.Index(
+                fields=["article", "featured_at"],
+                name="comment_featured_idx",
+                condition=Q(featured_at__isnull=False, status="approved"),
             ),
         ]
 
@@ -264,8 +337,13 @@ class SuspectWord(ModerationWord):
 
 
 class ReaderBanQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(lifted_at__isnull=True)
+    def active(self, *, now=None):
+        """Neither lifted nor past its end."""
+        now = now or timezone.now()
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), lifted_at__isnull=True)
+
+    def expired(self, *, now=None):
+        return self.filter(lifted_at__isnull=True, ends_at__lte=now or timezone.now())
 
     def matching(self, *, reader_id, address_hash):
         """Active bans on this reader id or this address hash (either may be empty)."""
@@ -278,11 +356,22 @@ class ReaderBanQuerySet(models.QuerySet):
 
 
 class ReaderBan(models.Model):
-    """A commenter refused: by reader id, by keyed hash of the address, or both."""
+    """A commenter refused: by reader id, by keyed hash of the address, or both; until
+    `ends_at` (None: until lifted)."""
+
+    class Duration(models.TextChoices):
+        DAY = "24h", "24 hours"
+        WEEK = "7d", "7 days"
+        PERMANENT = "permanent", "Permanently (until lifted)"
+
+    LENGTHS = {Duration.DAY: timedelta(hours=24), Duration.WEEK: timedelta(days=7)}
 
     reader_id = models.CharField(max_length=64, blank=True)
     address_hash = models.CharField("address hash", max_length=64, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    ends_at = models.DateTimeField(
+        "ends", null=True, blank=True, help_text="Empty: until a moderator lifts it."
+    )
     comment = models.ForeignKey(
         Comment,
         on_delete=models.SET_NULL,
@@ -320,6 +409,10 @@ class ReaderBan(models.Model):
                 condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("created_at")),
                 name="reader_ban_lifted_after_created",
             ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("created_at")),
+                name="reader_ban_ends_after_it_starts",
+            ),
         ]
         indexes = [
             models.Index(
@@ -332,16 +425,32 @@ class ReaderBan(models.Model):
                 name="reader_ban_active_address_idx",
                 condition=Q(lifted_at__isnull=True) & ~Q(address_hash=""),
             ),
+            # A commenter's bans, lifted and ended ones too (comments.readers).
+            models.Index(
+                fields=["reader_id", "created_at"],
+                name="reader_ban_reader_idx",
+                condition=~Q(reader_id=""),
+            ),
+            models.Index(
+                fields=["address_hash", "created_at"],
+                name="reader_ban_address_idx",
+                condition=~Q(address_hash=""),
+            ),
         ]
 
     def __str__(self):
         target = without_bidi_controls(self.reader_id[:8] or f"address {self.address_hash[:8]}")
-        state = "lifted" if self.lifted_at else "active"
-        return f"Ban on {target}… ({state})"
+        return f"Ban on {target}… ({self.state.lower()})"
 
     @property
     def is_active(self):
-        return self.lifted_at is None
+        return self.lifted_at is None and (self.ends_at is None or self.ends_at > timezone.now())
+
+    @property
+    def state(self):
+        if self.lifted_at is not None:
+            return "Lifted"
+        return "Active" if self.is_active else "Ended"
 
 
 class SurgeQuerySet(models.QuerySet):

@@ -18,6 +18,7 @@ from django.conf import settings
 from articles import pagecache
 from articles.models import Article
 from comments.models import BannedWord, Comment, SuspectWord
+from comments.readers import is_trusted
 from comments.text import count_links
 from comments.words import word_matcher
 
@@ -126,6 +127,8 @@ def moderate(submission, *, rules=None):
     comment = submission.comment
     if comment.article.comments_mode == Article.CommentsMode.POST_MODERATED:
         status = Status.APPROVED
+    elif is_trusted(comment.reader_id):
+        status = Status.APPROVED  # skips pre-moderation; the rules may still hold it
     else:
         status = Status.PENDING
     reasons = []

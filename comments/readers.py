@@ -1,9 +1,12 @@
-"""What one reader has done on one article that changes how its page looks to them."""
+"""What one reader has done: on one article, what changes how its page looks to them;
+on the whole site, their history as moderators read it, and whether they are trusted."""
 
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Q
 
 from comments import threads
 from comments.models import Comment, Report
@@ -74,3 +77,17 @@ def _reader_state_sql():
         FROM {report} INNER JOIN {comment} ON {comment}.id = {report}.comment_id
         WHERE {report}.reader_id = %(reader)s AND {comment}.article_id = %(article)s
     """  # noqa: S608 (table names from the models; values are parameters)
+
+
+def is_trusted(reader_id):
+    """A trusted commenter: at least COMMENTS_TRUSTED_AFTER approved comments (0: nobody is
+    trusted) and none rejected or marked as spam; their comments skip pre-moderation
+    (comments.moderation.moderate). One query on comment_reader_history_idx."""
+    needed = settings.COMMENTS_TRUSTED_AFTER
+    if not needed or not reader_id:
+        return False
+    counts = Comment.objects.filter(reader_id=reader_id).aggregate(
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        refused=Count("pk", filter=Q(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])),
+    )
+    return counts["approved"] >= needed and not counts["refused"]

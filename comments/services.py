@@ -2,14 +2,16 @@
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from articles import pagecache
 from comments import moderation, sql, surges, threads
 from comments.models import Comment, ReaderBan, Report
 from newsroom import ratelimit
@@ -76,7 +78,33 @@ def ensure_can_comment(*, article, reader_id, address_hash):
     if article.comments_closed:
         raise CommentRefused(CLOSED_MESSAGE, status=403)
     if ban_on(reader_id=reader_id, address_hash=address_hash) == Ban.READER:
-        raise CommentRefused(BANNED_MESSAGE, status=403)
+        raise CommentRefused(banned_message(reader_id), status=403)
+
+
+def ban_end(reader_id):
+    """When the bans on this reader id end: the latest end, or None while one of them
+    lasts until lifted (or none is active)."""
+    ends = list(
+        ReaderBan.objects.active().filter(reader_id=reader_id).values_list("ends_at", flat=True)
+    )
+    if not ends or None in ends:
+        return None
+    return max(ends)
+
+
+def until(ends_at):
+    """ "until 14 December 2026, 10:00 UTC", or, without an end, until lifted."""
+    if ends_at is None:
+        return "until a moderator lifts the block"
+    return f"until {date_format(timezone.localtime(ends_at), 'j F Y, H:i T')}"
+
+
+def banned_message(reader_id, message=BANNED_MESSAGE):
+    """What a banned reader is told: the message, ending with when the ban ends."""
+    ends_at = ban_end(reader_id) if reader_id else None
+    if ends_at is None:
+        return message
+    return message.replace(", until a moderator lifts the block.", f" {until(ends_at)}.")
 
 
 @dataclass(frozen=True)
@@ -150,7 +178,7 @@ def submit_comment(
         )
         ban, duplicate, threads_before, comment = _store_unless_refused(submitted)
         if ban == Ban.READER:
-            raise CommentRefused(BANNED_MESSAGE, status=403)
+            raise CommentRefused(banned_message(reader_id), status=403)
         if duplicate:
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
     held, held_message = _held_by_network(ban=ban, networks=networks)
@@ -317,7 +345,17 @@ def _report(*, comment, reader_id, address_hash, network_hash, reason):
         comment.status = Comment.Status.PENDING
         comment.reported_at = timezone.now()
         comment.moderation_reason = reason_text[: moderation.REASON_MAX_LENGTH]
-        comment.save(update_fields=["status", "reported_at", "moderation_reason", "report_count"])
+        comment.featured_at = comment.featured_by = None  # picks are approved comments
+        comment.save(
+            update_fields=[
+                "status",
+                "reported_at",
+                "moderation_reason",
+                "report_count",
+                "featured_at",
+                "featured_by",
+            ]
+        )
         return ReportResult(created=True, hidden=True)
 
 
@@ -368,13 +406,27 @@ def reporting_people(reports):
     return ReportingPeople(people=people, networks=len(weights), readers=readers, reasons=reasons)
 
 
-def _set_status(*, comment, status, moderator):
+def _set_status(*, comment, status, moderator, reason="", note=""):
     with transaction.atomic():
         comment.status = status
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.reported_at = None
-        comment.save(update_fields=["status", "moderated_by", "moderated_at", "reported_at"])
+        comment.rejection_reason, comment.rejection_note = reason, note
+        if status != Comment.Status.APPROVED:
+            comment.featured_at = comment.featured_by = None
+        comment.save(
+            update_fields=[
+                "status",
+                "moderated_by",
+                "moderated_at",
+                "reported_at",
+                "rejection_reason",
+                "rejection_note",
+                "featured_at",
+                "featured_by",
+            ]
+        )
     return comment
 
 
@@ -383,18 +435,92 @@ def approve(*, comment, moderator=None):
     return _set_status(comment=comment, status=Comment.Status.APPROVED, moderator=moderator)
 
 
-def reject(*, comment, moderator=None):
-    return _set_status(comment=comment, status=Comment.Status.REJECTED, moderator=moderator)
+def reject(*, comment, moderator=None, reason="", note=""):
+    """Reject a comment. With a reason (Comment.RejectionReason; "other" needs a note),
+    its author sees it marked with the reason and the note, on their own view alone;
+    without one it disappears for them too."""
+    if reason not in {"", *Comment.RejectionReason.values}:
+        raise ValueError(f"Unknown rejection reason: {reason!r}.")
+    note = " ".join(note.split())
+    if note and not reason:
+        raise ValueError("A note goes with a reason.")
+    if reason == Comment.RejectionReason.OTHER and not note:
+        raise ValueError("Say why in a note when the reason is “other”.")
+    return _set_status(
+        comment=comment,
+        status=Comment.Status.REJECTED,
+        moderator=moderator,
+        reason=reason,
+        note=note[: Comment._meta.get_field("rejection_note").max_length],
+    )
 
 
 def mark_spam(*, comment, moderator=None):
     return _set_status(comment=comment, status=Comment.Status.SPAM, moderator=moderator)
 
 
-def ban_commenter(*, comment, moderator=None, reason=""):
-    """Ban the reader id and the address hash behind a comment (the admin's action)."""
+def feature(*, comment, editor=None):
+    """Make an approved comment an editors' pick: first on its article's page, with a
+    badge. False when it is not approved (or already picked)."""
+    with transaction.atomic():
+        picked = (
+            Comment.objects.approved()
+            .filter(pk=comment.pk, featured_at__isnull=True)
+            .update(featured_at=timezone.now(), featured_by=editor)
+        )
+        if picked:
+            comment.refresh_from_db(fields=["featured_at", "featured_by", "status"])
+            pagecache.comments_changed(*pagecache.slugs_of([comment.article_id]))
+    return bool(picked)
+
+
+def unfeature(*, comment):
+    """No longer an editors' pick. False when it was not one."""
+    with transaction.atomic():
+        dropped = Comment.objects.filter(pk=comment.pk, featured_at__isnull=False).update(
+            featured_at=None, featured_by=None
+        )
+        if dropped:
+            comment.featured_at = comment.featured_by = None
+            pagecache.comments_changed(*pagecache.slugs_of([comment.article_id]))
+    return bool(dropped)
+
+
+# Bans ------------------------------------------------------------------------------------
+
+
+@dataclass
+class BanResult:
+    """What banning the commenters of some comments did."""
+
+    made: list = field(default_factory=list)  # the new bans
+    already: int = 0  # commenters an active ban covered already
+    impossible: int = 0  # comments kept with neither a reader id nor an address
+    rejected: list = field(default_factory=list)  # their queued comments, now rejected
+
+
+def already_banned(comment):
+    """An active ban already covers this commenter's reader id and address."""
+    bans = ReaderBan.objects.active()
+    covered_reader = not comment.reader_id or bans.filter(reader_id=comment.reader_id).exists()
+    covered_address = (
+        not comment.address_hash or bans.filter(address_hash=comment.address_hash).exists()
+    )
+    return covered_reader and covered_address
+
+
+def ban_commenter(
+    *, comment, moderator=None, reason="", duration=ReaderBan.Duration.PERMANENT, now=None
+):
+    """Ban the reader id and the address hash behind a comment, for `duration`
+    (ReaderBan.Duration). The reader id is refused; the address holds other readers'
+    comments for a moderator (submit_comment)."""
     if not comment.reader_id and not comment.address_hash:
         raise ValueError("This comment has neither a reader id nor an address to ban.")
+    now = now or timezone.now()
+    length = ReaderBan.LENGTHS.get(duration)
+    if length is None and duration != ReaderBan.Duration.PERMANENT:
+        raise ValueError(f"Unknown ban duration: {duration!r}.")
     with transaction.atomic():
         return ReaderBan.objects.create(
             reader_id=comment.reader_id,
@@ -402,7 +528,60 @@ def ban_commenter(*, comment, moderator=None, reason=""):
             reason=reason,
             comment=comment,
             created_by=moderator,
+            ends_at=now + length if length else None,
         )
+
+
+def ban_commenters(
+    *,
+    comments,
+    moderator=None,
+    reason="",
+    duration=ReaderBan.Duration.PERMANENT,
+    reject_queued=False,
+):
+    """Ban each commenter of these comments once (the comment page's button, the queue's
+    bulk action); with `reject_queued`, also reject the comments of theirs still pending
+    (by reader id), without a reason."""
+    result, seen = BanResult(), set()
+    with transaction.atomic():
+        for comment in comments:
+            target = (comment.reader_id, comment.address_hash)
+            if target in seen:
+                continue
+            seen.add(target)
+            if not any(target):
+                result.impossible += 1
+            elif already_banned(comment):
+                result.already += 1
+            else:
+                result.made.append(
+                    ban_commenter(
+                        comment=comment, moderator=moderator, reason=reason, duration=duration
+                    )
+                )
+        if reject_queued:
+            readers = {reader for reader, _ in seen if reader}
+            result.rejected = reject_queued_comments(reader_ids=readers, moderator=moderator)
+    return result
+
+
+QUEUED_REJECTED_AT_ONCE = 1000
+
+
+def reject_queued_comments(*, reader_ids, moderator=None):
+    """Reject these readers' pending comments: the comments, rejected (at most
+    QUEUED_REJECTED_AT_ONCE; rate limits keep a reader's queue far shorter)."""
+    if not reader_ids:
+        return []
+    queued = list(
+        Comment.objects.filter(reader_id__in=reader_ids, status=Comment.Status.PENDING)
+        .select_related("article")
+        .order_by("created_at", "id")[:QUEUED_REJECTED_AT_ONCE]
+    )
+    for comment in queued:
+        reject(comment=comment, moderator=moderator)
+    return queued
 
 
 def lift_ban(*, ban, moderator=None):

@@ -27,6 +27,7 @@ from functools import cache
 
 import psycopg
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from psycopg.pq import TransactionStatus
 
 from comments import threads
@@ -44,6 +45,7 @@ def store_unless_refused(comment, *, since):
         "body": comment.body,
         "name": comment.name,
         "since": Comment._meta.get_field("created_at").get_db_prep_value(since, connection),
+        "now": ReaderBan._meta.get_field("ends_at").get_db_prep_value(timezone.now(), connection),
         **threads.thread_count_params(
             article_id=article.pk,
             reader_id=reader_id,
@@ -139,7 +141,10 @@ def _check_sql(name):
     services._duplicates_of). Two EXISTS rather than one with an OR: each has an index
     (comment_reader_idx, comment_address_idx) in the generic plan."""
     quote = connection.ops.quote_name
-    bans = f"SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL"  # noqa: S608
+    bans = (
+        f"SELECT 1 FROM {quote(ReaderBan._meta.db_table)} WHERE lifted_at IS NULL"  # noqa: S608
+        " AND (ends_at IS NULL OR ends_at > %(now)s)"
+    )
     if name == "banned":
         return f"EXISTS ({bans} AND reader_id = %(reader)s AND reader_id <> '')"
     if name == "address_banned":

@@ -3,15 +3,17 @@
 A thread is a top-level comment with its replies (one level of nesting). A reader sees:
 - approved comments;
 - their own comments that are not approved yet, marked "Awaiting moderation" (also those
-  the rules turned down at submission, so that a bot learns nothing; not those a
-  moderator rejected);
+  the rules turned down at submission, so that a bot learns nothing), and those a
+  moderator rejected with a reason, marked with it; not those rejected without one;
+- the editors' picks first, on the list's first page, with a badge (and in their threads);
 - in place of a top-level comment nobody may see, a placeholder, when it has approved
   replies, so that its thread still reads.
 The list costs a constant number of queries: the totals, the page of threads, their
-replies, and (for a reader with a cookie) which of them the reader has reported.
+replies, the editors' picks when the totals count some, and (for a reader with a cookie)
+which of them the reader has reported.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from django.conf import settings
@@ -31,14 +33,19 @@ LIST_FIELDS = (
     "reader_id",
     "created_at",
     "moderated_at",
+    "rejection_reason",
+    "rejection_note",
+    "featured_at",
 )
+FEATURED_SHOWN = 10  # editors' picks above the threads, at most
 REMOVED = "This comment was removed."
 UNDER_REVIEW = "This comment is being reviewed by a moderator."
 
 
 # The reader's own comments that are not approved and that no moderator turned down
-# (shown to them, marked "Awaiting moderation"): one rule, in the three forms the list,
-# its counts and the reader's page state need, kept side by side.
+# without a reason (shown to them, marked "Awaiting moderation" or with the moderator's
+# reason): one rule, in the three forms the list, its counts and the reader's page state
+# need, kept side by side. Only a rejected comment has a rejection reason (a constraint).
 
 
 def own_unapproved(reader_id):
@@ -46,7 +53,7 @@ def own_unapproved(reader_id):
     return (
         Q(reader_id=reader_id)
         & ~Q(status=Status.APPROVED)
-        & (Q(status=Status.PENDING) | Q(moderated_at__isnull=True))
+        & (Q(status=Status.PENDING) | Q(moderated_at__isnull=True) | ~Q(rejection_reason=""))
     )
 
 
@@ -56,7 +63,11 @@ def is_own_unapproved(comment, reader_id):
         bool(reader_id)
         and comment.reader_id == reader_id
         and comment.status != Status.APPROVED
-        and (comment.status == Status.PENDING or comment.moderated_at is None)
+        and (
+            comment.status == Status.PENDING
+            or comment.moderated_at is None
+            or bool(comment.rejection_reason)
+        )
     )
 
 
@@ -66,7 +77,8 @@ def own_unapproved_sql(alias=""):
     approved, pending = f"'{Status.APPROVED}'", f"'{Status.PENDING}'"
     return (
         f"{alias}reader_id = %(reader)s AND %(reader)s <> '' AND {alias}status <> {approved}"
-        f" AND ({alias}status = {pending} OR {alias}moderated_at IS NULL)"
+        f" AND ({alias}status = {pending} OR {alias}moderated_at IS NULL"
+        f" OR {alias}rejection_reason <> '')"
     )
 
 
@@ -128,17 +140,21 @@ def thread_page(*, comment, reader_id):
 
 
 def _totals(*, article_id, reader_id):
-    """The article's approved comments, and the threads this reader sees: one query."""
+    """The article's approved comments, the threads this reader sees, and the editors'
+    picks (comment_featured_idx): one query."""
     table = connection.ops.quote_name(Comment._meta.db_table)
+    approved = f"status = '{Status.APPROVED}'"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT (SELECT COUNT(*) FROM {table}
-                        WHERE article_id = %(article)s AND status = '{Status.APPROVED}'),
-                       {visible_threads_sql(before=False)}""",  # noqa: S608
+                        WHERE article_id = %(article)s AND {approved}),
+                       {visible_threads_sql(before=False)},
+                       (SELECT COUNT(*) FROM {table} WHERE article_id = %(article)s
+                        AND featured_at IS NOT NULL AND {approved})""",  # noqa: S608
             thread_count_params(article_id=article_id, reader_id=reader_id),
         )
-        approved, threads = cursor.fetchone()
-    return {"approved": approved, "threads": threads}
+        approved, threads, featured = cursor.fetchone()
+    return {"approved": approved, "threads": threads, "featured": featured}
 
 
 def thread_count_params(*, article_id, reader_id, before=None):
@@ -239,6 +255,22 @@ class ShownComment:
     can_reply: bool
     can_report: bool
     replies: tuple = ()
+    in_picks: bool = False  # shown among the editors' picks, above the threads
+
+    @property
+    def is_featured(self):
+        return self.comment.featured_at is not None and self.comment.status == Status.APPROVED
+
+    @property
+    def rejection(self):
+        """Why a moderator rejected the reader's own comment ("" otherwise)."""
+        if not self.is_own_unapproved or self.comment.status != Status.REJECTED:
+            return ""
+        return self.comment.get_rejection_reason_display()
+
+    @property
+    def rejection_note(self):
+        return self.comment.rejection_note if self.rejection else ""
 
     @property
     def pk(self):
@@ -264,6 +296,7 @@ class CommentList:
     reader_id: str | None
     threads: list = field(default_factory=list)
     order: str = DEFAULT_ORDER
+    featured: list = field(default_factory=list)  # the editors' picks shown first
 
     # The query strings of the list's links, written as the article page's canonical
     # query (page, reply_to, sort): a link never costs a redirect.
@@ -348,9 +381,18 @@ def comment_list(*, article, reader_id, page_number=None, order=DEFAULT_ORDER):
     page = paginator.get_page(page_number)
     threads = list(page.object_list)
     replies = _replies_to(threads, reader_id=reader_id)
+    picks = []
+    if totals["featured"] and page.number == 1:
+        picks = list(
+            Comment.objects.featured().filter(article=article).only(*LIST_FIELDS)[:FEATURED_SHOWN]
+        )
     reported = set()
-    if reader_id and threads:
-        shown_ids = [*replies, *(reply.pk for shown in replies.values() for reply in shown)]
+    if reader_id and (threads or picks):
+        shown_ids = [
+            *replies,
+            *(reply.pk for shown in replies.values() for reply in shown),
+            *(pick.pk for pick in picks),
+        ]
         reported = set(
             Report.objects.filter(reader_id=reader_id, comment_id__in=shown_ids).values_list(
                 "comment_id", flat=True
@@ -368,10 +410,19 @@ def comment_list(*, article, reader_id, page_number=None, order=DEFAULT_ORDER):
         )
         for thread in threads
     ]
+    featured = [
+        replace(
+            _as_shown(pick, reader_id=reader_id, reported=reported, root=pick),
+            can_reply=False,
+            in_picks=True,
+        )
+        for pick in picks
+    ]
     return CommentList(
         approved_count=totals["approved"],
         page=page,
         reader_id=reader_id,
         threads=shown,
         order=order,
+        featured=featured,
     )

@@ -357,6 +357,9 @@ COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_REPORT_THRESHOLD = env.int("COMMENTS_REPORT_THRESHOLD", default=3)
 # A reader is established once a comment of theirs approved is this old (seconds).
 COMMENTS_ESTABLISHED_AFTER = env.int("COMMENTS_ESTABLISHED_AFTER", default=86400)
+# Approved comments (and none rejected) after which a reader's comments skip
+# pre-moderation; 0: never.
+COMMENTS_TRUSTED_AFTER = env.int("COMMENTS_TRUSTED_AFTER", default=0)
 
 
 # Comments accepted per reader and per client address: "count/seconds" windows.
