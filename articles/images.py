@@ -118,7 +118,8 @@ def store(image):
     transparent = image.mode in ("RGBA", "LA") or (
         image.mode == "P" and "transparency" in image.info
     )
-    original = image.convert("RGBA" if transparent else "RGB")
+    mode = "RGBA" if transparent else "RGB"
+    original = image if image.mode == mode else image.convert(mode)
     icc = image.info.get("icc_profile")
     if transparent:
         data = _encode(original, "PNG", icc, optimize=True)
@@ -137,16 +138,11 @@ def store(image):
 
 
 def _without_metadata(image):
-    """The same pixels with no EXIF, XMP or text chunks (Pillow would write some back)."""
-    icc = image.info.get("icc_profile")
-    transparency = image.info.get("transparency")
-    clean = image.copy()
-    clean.info = {}
-    if icc:
-        clean.info["icc_profile"] = icc
-    if transparency is not None:
-        clean.info["transparency"] = transparency
-    return clean
+    """The image without EXIF, XMP or text chunks, which Pillow would write back (it is
+    read_upload's own copy: no second copy of 50 megapixels)."""
+    kept = {key: image.info[key] for key in ("icc_profile", "transparency") if key in image.info}
+    image.info = kept
+    return image
 
 
 def widths_for(width):
