@@ -259,3 +259,19 @@ def test_the_email_help_says_only_administrators_see_it(client, seed_article):
     assert "administrators" in help_text
     page = page_of(client, seed_article)
     assert page.find(id="id_email_helptext").get_text() == help_text
+
+
+def test_the_seed_page_with_its_css_and_scripts_is_under_30_kb_compressed(
+    client, seed_article, settings
+):
+    import gzip
+
+    page = page_of(client, seed_article)
+    total = len(gzip.compress(client.get(seed_article.get_absolute_url()).content))
+    assets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
+    assets += [script["src"] for script in page.find_all("script", src=True)]
+    assert len(assets) >= 4
+    for url in assets:
+        path = settings.BASE_DIR / "static" / url.removeprefix(settings.STATIC_URL)
+        total += len(gzip.compress(path.read_bytes()))
+    assert total <= 30 * 1024, total
