@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("newsroom", "articles", "reactions", "comments")
+PACKAGES = ("newsroom", "articles", "reactions", "comments", "pages")
 # The modules of `articles` that compose pages from several apps.
 ARTICLES_TOP = (
     "articles.views",
