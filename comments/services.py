@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import pagecache
+from articles.models import Article
 from comments import moderation, sql, surges, threads
 from comments.models import Comment, ReaderBan, Report
 from newsroom import ratelimit
@@ -173,6 +174,11 @@ def submit_comment(
             email=email,
             body=body,
             status=Comment.Status.PENDING,
+            # What the rules record when none speaks on a pre-moderated article: stored
+            # with it, the comment needs no second write then.
+            moderation_reason=moderation.PRE_MODERATED
+            if article.comments_mode == Article.CommentsMode.PRE_MODERATED
+            else "",
             reader_id=reader_id or "",
             address_hash=address_hash or "",
         )
