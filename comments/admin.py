@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
-from comments import audit, dryrun, queue, services, surges, words
+from comments import audit, dryrun, queue, readers, services, surges, words
 from comments.models import BannedWord, Comment, ReaderBan, Report, Surge, SuspectWord
 from comments.moderation import PRE_MODERATED
 from newsroom.admin import (
@@ -187,12 +187,14 @@ class BanStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("active", "Active"), ("lifted", "Lifted")]
+        return [("active", "Active"), ("ended", "Ended"), ("lifted", "Lifted")]
 
     def queryset(self, request, queryset):
         match self.value():
             case "active":
                 return queryset.active()
+            case "ended":
+                return queryset.expired()
             case "lifted":
                 return queryset.filter(lifted_at__isnull=False)
         return queryset
@@ -202,11 +204,49 @@ class BanStateFilter(admin.SimpleListFilter):
 
 
 class BanForm(forms.Form):
+    duration = forms.ChoiceField(
+        choices=ReaderBan.Duration.choices,
+        initial=ReaderBan.Duration.DAY,
+        widget=forms.RadioSelect,
+        required=False,  # a post without it (made before bans had an end) is permanent
+        help_text="The reader is told when it ends. A ban can be lifted sooner.",
+    )
     reason = forms.CharField(
         max_length=ReaderBan._meta.get_field("reason").max_length,
         required=False,
         help_text="Kept with the ban, for the moderators who read it later.",
     )
+    reject_queued = forms.BooleanField(
+        label="Also reject their comments waiting in the queue",
+        required=False,
+        initial=True,
+    )
+
+    def clean_duration(self):
+        return self.cleaned_data["duration"] or ReaderBan.Duration.PERMANENT
+
+
+class RejectForm(forms.Form):
+    """A rejection's reason (optional: without one the comment disappears for its author
+    too) and note, shown to the commenter on their own view."""
+
+    rejection_reason = forms.ChoiceField(
+        choices=[("", "No reason given"), *Comment.RejectionReason.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    rejection_note = forms.CharField(
+        max_length=Comment._meta.get_field("rejection_note").max_length, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        reason, note = cleaned.get("rejection_reason"), cleaned.get("rejection_note")
+        if reason == Comment.RejectionReason.OTHER and not note:
+            raise forms.ValidationError("Write a note to the commenter when the reason is “Other”.")
+        if note and not reason:
+            raise forms.ValidationError("Choose a reason for the note to go with.")
+        return cleaned
 
 
 class ModerationWordForm(forms.ModelForm):
@@ -232,6 +272,13 @@ def _without_invisible_characters(text):
 
 
 class ReaderBanForm(forms.ModelForm):
+    duration = forms.ChoiceField(
+        choices=ReaderBan.Duration.choices,
+        initial=ReaderBan.Duration.DAY,
+        widget=forms.RadioSelect,
+        required=False,  # only on the add form
+    )
+
     # Ids and hashes hold no invisible characters: one pasted with them (a bidi mark
     # copied from a right-to-left page) would match nobody.
     def clean_reader_id(self):
@@ -571,13 +618,14 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         """Asks first (with a reason), then bans each commenter once."""
         form = BanForm(request.POST if request.POST.get("post") == "yes" else None)
         if form.is_bound and form.is_valid():
-            self._ban(request, list(queryset), reason=form.cleaned_data["reason"])
+            self._ban(request, list(queryset), form=form)
             return None
         context = {
             **self.admin_site.each_context(request),
             "title": "Ban these commenters?",
             "opts": self.opts,
             "comments": list(queryset),
+            "queued": services.queued_count(queryset),
             "form": form,
             "action": "ban_commenters",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -587,39 +635,33 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/comments/comment/ban_confirmation.html", context)
 
-    def _ban(self, request, comments, *, reason):
-        made, already, impossible, seen = [], 0, 0, set()
-        for comment in comments:
-            target = (comment.reader_id, comment.address_hash)
-            if target in seen:
-                continue
-            seen.add(target)
-            if not any(target):
-                impossible += 1
-            elif _already_banned(comment):
-                already += 1
-            else:
-                made.append(
-                    services.ban_commenter(comment=comment, moderator=request.user, reason=reason)
-                )
-        if made:
+    def _ban(self, request, comments, *, form):
+        """Ban through comments.services, write the history, and say what was done."""
+        data = form.cleaned_data
+        result = services.ban_commenters(
+            comments=comments,
+            moderator=request.user,
+            reason=data["reason"],
+            duration=data["duration"],
+            reject_queued=data["reject_queued"],
+        )
+        if result.made:
             LogEntry.objects.log_actions(
                 user_id=request.user.pk,
-                queryset=made,
+                queryset=result.made,
                 action_flag=ADDITION,
-                change_message="Banned from the queue.",
+                change_message=f"Banned ({ReaderBan.Duration(data['duration']).label}).",
             )
-        parts = []
-        if made:
-            parts.append(f"{_commenters(len(made))} banned: they can no longer comment.")
-        if already:
-            parts.append(f"{_commenters(already)} already banned, left as before.")
-        if impossible:
-            parts.append(
-                f"{_commenters(impossible)} could not be banned: no reader id or address "
-                "was kept for their comments."
+        if result.rejected:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=result.rejected,
+                action_flag=CHANGE,
+                change_message="Rejected with the ban of its commenter.",
             )
-        self.message_user(request, " ".join(parts), messages.SUCCESS if made else messages.WARNING)
+        self.message_user(
+            request, _ban_report(result), messages.SUCCESS if result.made else messages.WARNING
+        )
 
     # One comment: its page, and the decisions on it ------------------------------------
 
@@ -635,6 +677,11 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
                 "<path:object_id>/ban/",
                 self.admin_site.admin_view(self.ban_view),
                 name=f"{prefix}_ban",
+            ),
+            path(
+                "<path:object_id>/feature/",
+                self.admin_site.admin_view(self.feature_view),
+                name=f"{prefix}_feature",
             ),
             path(
                 "<path:object_id>/decide/",
@@ -699,6 +746,15 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
                     ("reject", "Reject"),
                     ("spam", "Mark as spam"),
                 ],
+                "reject_form": RejectForm(
+                    initial={
+                        "rejection_reason": comment.rejection_reason,
+                        "rejection_note": comment.rejection_note,
+                    }
+                ),
+                "history": readers.commenter_history(comment),
+                "can_feature": request.user.has_perm("comments.feature_comment"),
+                "feature_url": reverse("admin:comments_comment_feature", args=[comment.pk]),
                 "moderate_url": reverse("admin:comments_comment_moderate", args=[comment.pk]),
                 "ban_url": reverse("admin:comments_comment_ban", args=[comment.pk]),
             }
@@ -713,23 +769,39 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         return comment, None
 
     def moderate_view(self, request, object_id):
-        """POST decision=approve|reject|spam: the buttons on a comment's page."""
+        """POST decision=approve|reject|spam: the buttons on a comment's page; a rejection
+        with its reason and note (RejectForm). 400 on a reason or note that don't fit."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         comment, redirect = self._comment_or_redirect(request, object_id)
         if redirect:
             return redirect
+        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
         decision = request.POST.get("decision")
         if decision not in DECISIONS:
             self.message_user(request, "Choose approve, reject or spam.", messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
+            return HttpResponseRedirect(change_url)
+        extra, reason = {}, ""
+        if decision == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                return self._refused(
+                    request, " ".join(form.non_field_errors() or _errors(form)), status=400
+                )
+            reason = form.cleaned_data["rejection_reason"]
+            extra = {"reason": reason, "note": form.cleaned_data["rejection_note"]}
         decision = DECISIONS[decision]
-        if decision.needed(comment):
-            decision.service(comment=comment, moderator=request.user)
-            self.log_change(request, comment, f"{decision.log}.")
+        if decision.needed(comment) or (reason and reason != comment.rejection_reason):
+            decision.service(comment=comment, moderator=request.user, **extra)
+            said = _with_reason(decision.log, comment)
+            self.log_change(request, comment, f"{said}.")
             self.message_user(
                 request,
-                format_html("The comment by <bdi>{}</bdi> was {}.", comment.name, decision.done),
+                format_html(
+                    "The comment by <bdi>{}</bdi> was {}.",
+                    comment.name,
+                    _with_reason(decision.done, comment),
+                ),
                 messages.SUCCESS,
             )
         else:
@@ -737,6 +809,35 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
                 request, f"This comment was already {decision.already}.", messages.WARNING
             )
         return HttpResponseRedirect(_next_url(request))
+
+    def feature_view(self, request, object_id):
+        """POST featured=yes|no: make an approved comment an editors' pick, or no longer."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("comments.feature_comment"):
+            raise PermissionDenied
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._missing(request, object_id)
+        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
+        wanted = request.POST.get("featured")
+        if wanted not in ("yes", "no"):
+            return self._refused(request, "Choose to feature the comment or not.", status=400)
+        if wanted == "yes" and comment.status != Status.APPROVED:
+            return self._refused(
+                request, "Only an approved comment can be an editors’ pick.", status=400
+            )
+        if wanted == "yes" and services.feature(comment=comment, editor=request.user):
+            self.log_change(request, comment, "Featured as an editors’ pick.")
+            self.message_user(
+                request, "The comment is an editors’ pick: first on its article’s page."
+            )
+        elif wanted == "no" and services.unfeature(comment=comment):
+            self.log_change(request, comment, "No longer an editors’ pick.")
+            self.message_user(request, "The comment is no longer an editors’ pick.")
+        else:
+            self.message_user(request, "Nothing changed.", messages.WARNING)
+        return HttpResponseRedirect(change_url)
 
     def ban_view(self, request, object_id):
         """ "Ban this commenter": a page that asks for a reason, then bans."""
@@ -746,13 +847,14 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         change_url = reverse("admin:comments_comment_change", args=[comment.pk])
         form = BanForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            self._ban(request, [comment], reason=form.cleaned_data["reason"])
+            self._ban(request, [comment], form=form)
             return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "title": "Ban this commenter?",
             "opts": self.opts,
             "comments": [comment],
+            "queued": services.queued_count([comment]),
             "form": form,
             "action": None,
             "form_url": reverse("admin:comments_comment_ban", args=[comment.pk]),
@@ -760,7 +862,12 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             "original": comment,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/comments/comment/ban_confirmation.html", context)
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/ban_confirmation.html",
+            context,
+            status=400 if form.is_bound else 200,
+        )
 
     # Read-only fields of a comment's page ----------------------------------------------
 
@@ -840,18 +947,38 @@ def _page_gone(request, response):
     )
 
 
-def _already_banned(comment):
-    """An active ban already covers this commenter's reader id and address."""
-    bans = ReaderBan.objects.active()
-    covered_reader = not comment.reader_id or bans.filter(reader_id=comment.reader_id).exists()
-    covered_address = (
-        not comment.address_hash or bans.filter(address_hash=comment.address_hash).exists()
-    )
-    return covered_reader and covered_address
-
-
 def _commenters(n):
     return "1 commenter was" if n == 1 else f"{n} commenters were"
+
+
+def _errors(form):
+    return [error for errors in form.errors.values() for error in errors]
+
+
+def _with_reason(said, comment):
+    """ "rejected" -> "rejected (off-topic: shown to the commenter)"."""
+    if comment.status != Status.REJECTED or not comment.rejection_reason:
+        return said
+    return f"{said} ({comment.get_rejection_reason_display().lower()}: shown to the commenter)"
+
+
+def _ban_report(result):
+    parts = []
+    if result.made:
+        ends_at = result.made[0].ends_at
+        ends = f" {services.until(ends_at)}" if ends_at else ""
+        parts.append(f"{_commenters(len(result.made))} banned: they can no longer comment{ends}.")
+    if result.rejected:
+        n = len(result.rejected)
+        parts.append(f"{n} comment{'s' * (n != 1)} of theirs waiting in the queue rejected.")
+    if result.already:
+        parts.append(f"{_commenters(result.already)} already banned, left as before.")
+    if result.impossible:
+        parts.append(
+            f"{_commenters(result.impossible)} could not be banned: no reader id or address "
+            "was kept for their comments."
+        )
+    return " ".join(parts)
 
 
 def _next_url(request):
@@ -972,7 +1099,15 @@ class ModerationWordAdmin(SafeAdminMixin, admin.ModelAdmin):
 @admin.register(ReaderBan)
 class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
     form = ReaderBanForm
-    list_display = ["__str__", "reason_text", "created_at", "created_by", "state", "lifted_at"]
+    list_display = [
+        "__str__",
+        "reason_text",
+        "created_at",
+        "created_by",
+        "ends_at",
+        "state",
+        "lifted_at",
+    ]
     list_filter = [BanStateFilter]
     list_select_related = ["created_by", "lifted_by"]
     raw_id_fields = ["comment"]
@@ -980,7 +1115,7 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["reader_id", "address_hash", "reason"]
+            return ["reader_id", "address_hash", "duration", "reason"]
         return [
             "reader_id",
             "address_hash",
@@ -988,6 +1123,8 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
             "comment_link",
             "created_at",
             "created_by",
+            "ends_at",
+            "state",
             "lifted_at",
             "lifted_by",
         ]
@@ -1002,6 +1139,8 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
             "comment_link",
             "created_at",
             "created_by",
+            "ends_at",
+            "state",
             "lifted_at",
             "lifted_by",
         ]
@@ -1009,7 +1148,41 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+            length = ReaderBan.LENGTHS.get(form.cleaned_data.get("duration"))
+            obj.ends_at = timezone.now() + length if length else None
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/lift/",
+                self.admin_site.admin_view(self.lift_view),
+                name="comments_readerban_lift",
+            ),
+            *super().get_urls(),
+        ]
+
+    def lift_view(self, request, object_id):
+        """POST: lift one ban (the button on its page and on its comment's), then back."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        ban = ReaderBan.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if ban is None:
+            self.message_user(request, "There is no such ban.", messages.WARNING)
+        elif ban.is_active:
+            services.lift_ban(ban=ban, moderator=request.user)
+            self.log_change(request, ban, "Lifted the ban.")
+            self.message_user(request, "The ban is lifted: that reader may comment again.")
+        else:
+            self.message_user(request, "That ban no longer applied.", messages.WARNING)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:comments_readerban_changelist")
+        return HttpResponseRedirect(back)
 
     @admin.display(description="Reason")
     def reason_text(self, ban):
@@ -1017,7 +1190,7 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="State", boolean=False)
     def state(self, ban):
-        return "Active" if ban.is_active else "Lifted"
+        return ban.state
 
     @admin.display(description="Made from the comment")
     def comment_link(self, ban):

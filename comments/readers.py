@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from comments import threads
-from comments.models import Comment, Report
+from comments.models import Comment, ReaderBan, Report
 from reactions.models import Reaction, ReactionCount
 from reactions.services import reaction_keys
 
@@ -91,3 +91,154 @@ def is_trusted(reader_id):
         refused=Count("pk", filter=Q(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])),
     )
     return counts["approved"] >= needed and not counts["refused"]
+
+
+# A commenter's history, as moderators read it -------------------------------------------
+
+HISTORY_SHOWN = 10  # their latest comments, reports and bans listed, each
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A commenter's comments by status, and how many readers reported."""
+
+    approved: int = 0
+    pending: int = 0
+    rejected: int = 0  # rejected or marked as spam
+    reported: int = 0  # comments of theirs reported at least once
+
+    @property
+    def total(self):
+        return self.approved + self.pending + self.rejected
+
+    def __str__(self):
+        return (
+            f"approved {self.approved}, rejected {self.rejected}, pending {self.pending}, "
+            f"reported {self.reported}"
+        )
+
+
+@dataclass(frozen=True)
+class History:
+    by_reader: Counts
+    comments: list  # their latest other comments (by reader id), newest first
+    by_address: Counts  # other readers' comments from the same address: a second signal
+    address_comments: list
+    reports_made: int
+    reports: list  # their latest reports
+    bans: list  # on their reader id or their address, newest first (lifted, ended ones too)
+
+
+def _counts(**aggregate):
+    return Counts(
+        approved=aggregate["approved"],
+        pending=aggregate["pending"],
+        rejected=aggregate["rejected"],
+        reported=aggregate["reported"],
+    )
+
+
+def _count_expressions(prefix, match):
+    Status = Comment.Status
+    return {
+        f"{prefix}approved": Count("pk", filter=match & Q(status=Status.APPROVED)),
+        f"{prefix}pending": Count("pk", filter=match & Q(status=Status.PENDING)),
+        f"{prefix}rejected": Count(
+            "pk", filter=match & Q(status__in=[Status.REJECTED, Status.SPAM])
+        ),
+        f"{prefix}reported": Count("pk", filter=match & Q(report_count__gt=0)),
+    }
+
+
+def commenter_history(comment):
+    """What the commenter of `comment` has done, besides it: their comments by status and
+    the latest of them, by reader id and (other readers', labelled as such) by address;
+    the reports they made; the bans on them. Six queries at most, whatever the numbers
+    (comment_reader_history_idx, comment_address_history_idx, report_reader_idx,
+    reader_ban_reader_idx and reader_ban_address_idx)."""
+    reader_id, address = comment.reader_id, comment.address_hash
+    mine = Q(reader_id=reader_id) if reader_id else Q(pk__in=[])
+    theirs = Q(address_hash=address) & ~mine if address else Q(pk__in=[])
+    others = Comment.objects.exclude(pk=comment.pk)
+    totals = others.filter(mine | theirs).aggregate(
+        **_count_expressions("r_", mine), **_count_expressions("a_", theirs)
+    )
+
+    def latest(match):
+        return list(
+            others.filter(match)
+            .select_related("article")
+            .only("name", "body", "status", "created_at", "article__title")
+            .order_by("-created_at", "-id")[:HISTORY_SHOWN]
+        )
+
+    reports = (
+        list(
+            Report.objects.filter(reader_id=reader_id)
+            .select_related("comment")
+            .only("reason", "created_at", "comment__name", "comment__body")
+            .order_by("-created_at", "-id")[: HISTORY_SHOWN + 1]
+        )
+        if reader_id
+        else []
+    )
+    reports_made = len(reports)
+    if reports_made > HISTORY_SHOWN:
+        reports_made = Report.objects.filter(reader_id=reader_id).count()
+    bans = list(
+        ReaderBan.objects.filter(_bans_on(reader_id, address)).order_by("-created_at", "-id")[
+            :HISTORY_SHOWN
+        ]
+    )
+    return History(
+        by_reader=_counts(**{k[2:]: v for k, v in totals.items() if k.startswith("r_")}),
+        comments=latest(mine) if reader_id else [],
+        by_address=_counts(**{k[2:]: v for k, v in totals.items() if k.startswith("a_")}),
+        address_comments=latest(theirs) if address else [],
+        reports_made=reports_made,
+        reports=reports[:HISTORY_SHOWN],
+        bans=bans,
+    )
+
+
+def _bans_on(reader_id, address):
+    match = Q(pk__in=[])
+    if reader_id:
+        match |= Q(reader_id=reader_id)
+    if address:
+        match |= Q(address_hash=address)
+    return match
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A commenter in one line, for the queue's rows."""
+
+    counts: Counts
+    banned: bool
+
+    def __str__(self):
+        return f"{self.counts}{'; banned' if self.banned else ''}"
+
+
+def commenter_summaries(comments):
+    """{comment id: Summary of its commenter (by reader id)} for a page of comments: two
+    queries whatever the page's length (comment_reader_history_idx,
+    reader_ban_active_reader_idx). Their own comment is counted with the others."""
+    readers = {c.reader_id for c in comments if c.reader_id}
+    if not readers:
+        return {c.pk: Summary(Counts(), banned=False) for c in comments}
+    rows = (
+        Comment.objects.filter(reader_id__in=readers)
+        .order_by()
+        .values("reader_id")
+        .annotate(**_count_expressions("", Q()))
+    )
+    counts = {row.pop("reader_id"): Counts(**row) for row in rows}
+    banned = set(
+        ReaderBan.objects.active().filter(reader_id__in=readers).values_list("reader_id", flat=True)
+    )
+    return {
+        c.pk: Summary(counts.get(c.reader_id, Counts()), banned=c.reader_id in banned)
+        for c in comments
+    }

@@ -590,6 +590,14 @@ def reject_queued_comments(*, reader_ids, moderator=None):
     return queued
 
 
+def queued_count(comments):
+    """How many comments the readers of these comments have waiting in the queue."""
+    readers = {comment.reader_id for comment in comments if comment.reader_id}
+    if not readers:
+        return 0
+    return Comment.objects.filter(reader_id__in=readers, status=Comment.Status.PENDING).count()
+
+
 def lift_ban(*, ban, moderator=None):
     with transaction.atomic():
         ban.lifted_at = timezone.now()

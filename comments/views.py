@@ -173,7 +173,9 @@ def report(request, pk):
         raise Http404("No comment to report here.")
     address_hashes = request_address_hashes(request)
     if services.ban_on(reader_id=reader_id, address_hash=address_hashes[0]) == services.Ban.READER:
-        refusal = services.CommentRefused(REPORT_REFUSED_MESSAGE, status=403)
+        refusal = services.CommentRefused(
+            services.banned_message(reader_id, REPORT_REFUSED_MESSAGE), status=403
+        )
         return _refused(request, article=article, refusal=refusal)
     if request.method != "POST":
         return _report_page(request, comment=comment, reported=reported)

@@ -53,7 +53,13 @@ def test_the_roles_hold_what_the_issue_lists():
     for codename in ("add", "change", "delete", "publish", "view"):
         assert f"articles.{codename}_article" in editors
     assert "comments.view_comment" in editors
-    assert not any(p.startswith("comments.") and "view" not in p for p in editors)
+    # Comments: they read them, and pick the best (issue 19); they never moderate.
+    assert "comments.feature_comment" in editors
+    assert not any(
+        p.startswith("comments.") and "view" not in p and p != "comments.feature_comment"
+        for p in editors
+    )
+    assert "comments.feature_comment" in moderators
     assert "articles.view_article" in moderators
     assert not any(p.startswith("articles.") and p != "articles.view_article" for p in moderators)
     assert {"comments.moderate_comment", "comments.view_report"} <= moderators

@@ -22,13 +22,15 @@ ROLES = {
         "pages.view_page",
         "pages.add_page",
         "pages.change_page",
-        # Comments: read only.
+        # Comments: read only, and pick the best as editors' picks.
         "comments.view_comment",
+        "comments.feature_comment",
     ],
     "Moderators": [
         # Comments and readers' reports: view and moderate (never edit what was written).
         "comments.view_comment",
         "comments.moderate_comment",
+        "comments.feature_comment",
         "comments.view_report",
         # The word lists the rules use.
         "comments.view_bannedword",
