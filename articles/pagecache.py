@@ -13,7 +13,8 @@ whole (the same for everyone).
 
 Generations. Each page part is stamped with the generations it was rendered from: a
 random token per article (its page: the article and its comments), one per article for
-its reaction bar, one for the whole site (sections) and one for the article lists. They
+its reaction bar, one for the whole site (sections) and one for the article lists (the
+article page carries it too: it ends with the latest articles of its section). They
 live in the cache beside the parts. A write that changes what a part shows replaces the
 token (a *bump*) at once and again when its transaction commits, so the part is never
 used again. A reader reads the generations before the database, in the same cache round
