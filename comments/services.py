@@ -576,17 +576,33 @@ QUEUED_REJECTED_AT_ONCE = 1000
 
 
 def reject_queued_comments(*, reader_ids, moderator=None):
-    """Reject these readers' pending comments: the comments, rejected (at most
-    QUEUED_REJECTED_AT_ONCE; rate limits keep a reader's queue far shorter)."""
+    """Reject these readers' pending comments, without a reason, in one update: the
+    comments rejected (at most QUEUED_REJECTED_AT_ONCE; rate limits keep a reader's queue
+    far shorter). Their articles' pages are bumped: a thread's placeholder may change."""
     if not reader_ids:
         return []
     queued = list(
         Comment.objects.filter(reader_id__in=reader_ids, status=Comment.Status.PENDING)
         .select_related("article")
+        .only("name", "body", "status", "article_id", "article__slug", "article__title")
         .order_by("created_at", "id")[:QUEUED_REJECTED_AT_ONCE]
     )
+    if not queued:
+        return []
+    now = timezone.now()
+    Comment.objects.filter(pk__in=[c.pk for c in queued], status=Comment.Status.PENDING).update(
+        status=Comment.Status.REJECTED,
+        moderated_by=moderator,
+        moderated_at=now,
+        reported_at=None,
+    )
     for comment in queued:
-        reject(comment=comment, moderator=moderator)
+        comment.status, comment.moderated_by, comment.moderated_at = (
+            Comment.Status.REJECTED,
+            moderator,
+            now,
+        )
+    pagecache.comments_changed(*{comment.article.slug for comment in queued})
     return queued
 
 

@@ -280,3 +280,30 @@ def test_featuring_refuses_what_it_cannot_do(editor_client, client, article):
     missing = editor_client.post(f"{COMMENTS}999999/feature/", {"featured": "yes"})
     assert missing.status_code == 302
     assert Comment.objects.filter(featured_at__isnull=False).count() == 0
+
+
+def test_a_bans_page_shows_its_end_and_state(moderator_client, article):
+    comment = make_comment(article, status=PENDING)
+    with time_machine.travel(NOW, tick=False):
+        ban = services.ban_commenter(comment=comment, duration=ReaderBan.Duration.WEEK)
+        page = html(moderator_client.get(change_url(ban)))
+    assert "14 Dec 2026" in page.select_one(".field-ends_at").get_text()
+    assert "Active" in page.select_one(".field-state").get_text()
+    add = html(moderator_client.get(f"{BANS}add/"))
+    assert [i["value"] for i in add.select("input[name=duration]")] == ["24h", "7d", "permanent"]
+
+
+def test_the_ban_form_and_its_post_cost_a_fixed_number_of_queries(
+    moderator_client, article, django_assert_max_num_queries
+):
+    reader_id = "c" * 48
+    comment = make_comment(article, status=PENDING, reader_id=reader_id)
+    for _ in range(10):
+        make_comment(article, status=PENDING, reader_id=reader_id)
+    with django_assert_max_num_queries(12):
+        assert moderator_client.get(ban_url(comment)).status_code == 200
+    data = {"post": "yes", "duration": "24h", "reject_queued": "on"}
+    # The ban, the queued comments' rejection in one update, their history in one insert.
+    with django_assert_max_num_queries(20):
+        assert moderator_client.post(ban_url(comment), data).status_code == 302
+    assert Comment.objects.filter(status=PENDING).count() == 0
