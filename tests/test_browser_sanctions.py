@@ -56,6 +56,7 @@ def test_reject_one_with_a_reason_is_3_clicks_and_2_page_loads(
     page.get_by_label("Off-topic").check()
     page.get_by_role("button", name="Reject").click()
     expect(page.locator(".messagelist")).to_contain_text("rejected (off-topic")
+    page.wait_for_load_state("load")
     assert loads.loads == 2
     comment.refresh_from_db()
     assert comment.rejection_reason == "off-topic"
@@ -83,6 +84,7 @@ def test_ban_a_reader_and_reject_their_queue_is_4_clicks_and_3_page_loads(
     expect(page.locator(".messagelist")).to_contain_text(
         "3 comments of theirs waiting in the queue rejected"
     )
+    page.wait_for_load_state("load")
     assert loads.loads == 3
     assert ReaderBan.objects.get().ends_at is not None
     assert set(Comment.objects.filter(reader_id=reader_id).values_list("status", flat=True)) == {
