@@ -130,12 +130,6 @@ def test_the_picture_shows_and_nothing_moves(live_server, pictured, browser, axe
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="share.js adds Copy link and Share… to the compact share bar under the headline "
-    "after the page is shown: on a desktop they wrap to a second line and move the picture "
-    "and the body down 38 px (a layout shift of 0.009)",
-)
 def test_nothing_on_an_article_with_a_picture_moves_on_a_desktop(live_server, pictured, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -5,7 +5,10 @@
 (function () {
   "use strict";
 
-  var bar = document.querySelector(".share[data-share-url]");
+  // The bar at the end of the article: the compact one under the headline stays as the
+  // page drew it, so that nothing above the article's text moves once it is shown.
+  var bars = document.querySelectorAll(".share[data-share-url]");
+  var bar = bars[bars.length - 1];
   if (!bar) {
     return;
   }
