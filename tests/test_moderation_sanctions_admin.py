@@ -10,7 +10,7 @@ from django.test import Client
 
 from comments import readers, services
 from comments.models import Comment, ReaderBan, Report
-from tests.admin import BANS, COMMENTS, change_url, history, messages_after
+from tests.admin import BANS, COMMENTS, change_url, history, messages_after, run_action
 from tests.commenting import (
     APPROVED,
     PENDING,
@@ -307,3 +307,41 @@ def test_the_ban_form_and_its_post_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         assert moderator_client.post(ban_url(comment), data).status_code == 302
     assert Comment.objects.filter(status=PENDING).count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_queues_ban_action_asks_how_long_and_rejects_their_queues(moderator_client, article):
+    first = make_comment(article, status=PENDING, reader_id="d" * 48)
+    make_comment(article, status=PENDING, reader_id="d" * 48)
+    second = make_comment(article, status=PENDING, reader_id="e" * 48)
+    asked = run_action(moderator_client, COMMENTS, "ban_commenters", [first, second])
+    page = html(asked)
+    assert "(3 now)" in page.get_text()
+    response = run_action(
+        moderator_client,
+        COMMENTS,
+        "ban_commenters",
+        [first, second],
+        post="yes",
+        duration="permanent",
+        reject_queued="on",
+    )
+    assert response.status_code == 302
+    assert messages_after(response) == [
+        "2 commenters were banned: they can no longer comment. "
+        "3 comments of theirs waiting in the queue rejected."
+    ]
+    assert [ban.ends_at for ban in ReaderBan.objects.all()] == [None, None]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_banned_reader_who_reports_is_told_until_when(client, article):
+    reader_id = as_reader(client)
+    services.ban_commenter(
+        comment=make_comment(article, status=PENDING, reader_id=reader_id),
+        duration=ReaderBan.Duration.DAY,
+    )
+    shown = make_comment(article, status=APPROVED)
+    response = client.post(f"/comments/{shown.pk}/flag/", {"reason": "spam"})
+    assert response.status_code == 403
+    assert "until 8 December 2026, 10:00 UTC." in response.content.decode()
