@@ -69,11 +69,23 @@ class Comment(models.Model):
         editable=False,
         help_text="When reports sent it back to the queue; cleared by a moderator.",
     )
+    # Defaults in the database too: the bulk loaders (generate_data, bench_queue) insert
+    # rows by their own column lists.
     rejection_reason = models.CharField(
-        max_length=10, choices=RejectionReason, blank=True, editable=False
+        max_length=10,
+        choices=RejectionReason,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
     )
     rejection_note = models.CharField(
-        max_length=300, blank=True, editable=False, help_text="Shown to the commenter."
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="Shown to the commenter.",
     )
     featured_at = models.DateTimeField(null=True, blank=True, editable=False)
     featured_by = models.ForeignKey(
