@@ -24,7 +24,9 @@ never kept under the generation that commit made.
 
 Who bumps: the signal receivers of model saves and deletes (articles/signals.py,
 comments/signals.py, connected in the apps' ready()), and the services that write
-without a save: reaction toggles, recounts and deletions (the bar's generation). A queryset
+without a save: reaction toggles, recounts and deletions (the bar's generation); featuring
+and un-featuring a comment, and rejecting a banned reader's queue (comments.services: the
+page's generation). A queryset
 update sends no signal: code that makes one on what readers see calls the function
 below for it (a write made in SQL, or by a queryset update that does not, shows within
 PAGE_CACHE_SECONDS).
