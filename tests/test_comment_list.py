@@ -360,8 +360,9 @@ def test_the_article_page_costs_a_constant_number_of_queries(
 ):
     make_threads(article, total)
     # The article, the reaction counts, the comment totals; and with comments, the page
-    # of threads and their replies.
-    with django_assert_num_queries(5 if total else 3):
+    # of threads and their replies; the header's sections (then kept with the site's
+    # generation).
+    with django_assert_num_queries(6 if total else 4):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
@@ -373,7 +374,7 @@ def test_a_readers_article_page_costs_a_constant_number_of_queries(
     reader_id = as_reader(client)
     make_threads(article, total, reader_id=reader_id)
     # Also the reader's reactions and their reports.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = page_of(client, article)
     assert page.find(class_="comment-status")
 
