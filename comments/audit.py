@@ -5,7 +5,7 @@ own rows: its posting and the rules' verdict, the readers' reports, the bans mad
 it. Nothing here writes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.admin.models import LogEntry
@@ -40,7 +40,7 @@ def comment_trail(comment):
             )
         )
     events += _reports(comment)
-    events += _staff_entries(comment)
+    events += _with_rejection_reason(_staff_entries(comment), comment)
     events += _bans(comment)
     return sorted(events, key=lambda event: event.when)
 
@@ -80,6 +80,21 @@ def _staff_entries(comment):
         )
         for entry in entries
     ]
+
+
+def _with_rejection_reason(events, comment):
+    """The last rejection says why, when the moderator gave a reason (the comment keeps
+    the reason of its latest rejection only)."""
+    if not comment.rejection_reason:
+        return events
+    why = comment.get_rejection_reason_display()
+    if comment.rejection_note:
+        why = f"{why}: {comment.rejection_note}"
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].what.startswith("Rejected"):
+            events[index] = replace(events[index], why=why)
+            break
+    return events
 
 
 def _bans(comment):

@@ -103,3 +103,18 @@ def test_the_trail_costs_a_bounded_number_of_queries(
     comment = reported_and_decided(article, moderator_client, settings)
     with django_assert_max_num_queries(12):
         moderator_client.get(f"{COMMENTS}{comment.pk}/history/")
+
+
+def test_a_rejection_says_the_reason_the_moderator_gave(moderator_client, article):
+    reader = Client()
+    as_reader(reader)
+    post_comment(reader, article, name="Bob", body="Buy my watches.")
+    comment = Comment.objects.get()
+    moderator_client.post(
+        f"{COMMENTS}{comment.pk}/moderate/",
+        {"decision": "reject", "rejection_reason": "other", "rejection_note": "Selling things."},
+    )
+    rows = trail_rows(moderator_client, comment)
+    assert rows[-1][1] == "mo"
+    assert "Rejected" in rows[-1][2]
+    assert rows[-1][3] == "Other: Selling things."
