@@ -1,6 +1,5 @@
 """Readers report comments; enough reports send a comment back to the moderators."""
 
-
 import pytest
 from django.test import Client
 from django.utils import timezone
