@@ -83,7 +83,7 @@ def test_the_own_origin_is_the_host_as_the_site_writes_it(endpoints, name, host)
     """A host written another way (case, a final dot) is the site's own: its browser sends
     the origin as the site writes it."""
     url, data = endpoints[name]
-    response = Client(HTTP_HOST=host).post(url, data, headers={"Origin": SITE})
+    response = Client(headers={"host": host}).post(url, data, headers={"Origin": SITE})
     assert response.status_code == 303, response.content[:300]
     assert stored() == 1
 
