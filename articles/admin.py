@@ -478,7 +478,12 @@ class ArticleAdmin(SafeAdminMixin, admin.ModelAdmin):
         admin_view() makes it private and uncacheable (Cache-Control: private, no-store)."""
         article = self.get_object(request, unquote(object_id))
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            self.message_user(
+                request,
+                f"The article with the id “{object_id}” doesn’t exist: perhaps it was deleted.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         edit_url = None

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -39,26 +40,33 @@ def post_comment_json(client, article, **data):
     return client.post(comments_url(article), fields, headers={"accept": "application/json"})
 
 
-def _signer():
-    # As HttpResponse.set_signed_cookie and HttpRequest.get_signed_cookie sign it.
-    salt = signing._cookie_signer_salt(settings.READER_COOKIE_NAME, READER_COOKIE_SALT)
-    return signing.get_cookie_signer(salt=salt)
+def _signed(reader_id):
+    """The reader cookie's value, as the site's responses sign it."""
+    response = HttpResponse()
+    response.set_signed_cookie(settings.READER_COOKIE_NAME, reader_id, salt=READER_COOKIE_SALT)
+    return response.cookies[settings.READER_COOKIE_NAME].value
+
+
+def _unsigned(value):
+    request = HttpRequest()
+    request.COOKIES[settings.READER_COOKIE_NAME] = value
+    return request.get_signed_cookie(settings.READER_COOKIE_NAME, salt=READER_COOKIE_SALT)
 
 
 def as_reader(client, reader_id=None):
     """Give the client a reader cookie, as the site sets it; returns the reader id."""
     reader_id = reader_id or new_reader_id()
-    client.cookies[settings.READER_COOKIE_NAME] = _signer().sign(reader_id)
+    client.cookies[settings.READER_COOKIE_NAME] = _signed(reader_id)
     return reader_id
 
 
 def reader_of(response):
     """The reader id the response's cookie carries."""
-    return _signer().unsign(response.cookies[settings.READER_COOKIE_NAME].value)
+    return _unsigned(response.cookies[settings.READER_COOKIE_NAME].value)
 
 
 def messages_of(response):
-    return [str(message) for message in response.wsgi_request._messages]
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def make_established_reader():
@@ -74,7 +82,7 @@ def make_established_reader():
 
 def reader_cookie_value(reader_id):
     """The reader cookie's value for `reader_id`, as the site signs it."""
-    return _signer().sign(reader_id)
+    return _signed(reader_id)
 
 
 def established_reader(address):
