@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join, linebreaks
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -35,8 +35,10 @@ from newsroom.admin import (
     EstimatedCountPaginator,
     SafeAdminMixin,
     action_report,
+    local_url,
     stale_selection,
 )
+from newsroom.responses import wants_json
 
 Status = Comment.Status
 EXCERPT_LENGTH = 90
@@ -548,7 +550,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
             decision.service(comment=comment, moderator=request.user)
             self.log_change(request, comment, f"{decision.log} (from the queue).")
         said = f"was {decision.done}" if done else f"was already {decision.already}"
-        if _wants_json(request):
+        if wants_json(request):
             message = f"The comment by {comment.name} {said}."
             return JsonResponse({"message": message, "status": comment.status, "changed": done})
         message = format_html("The comment by <bdi>{}</bdi> {}.", comment.name, said)
@@ -556,7 +558,7 @@ class CommentAdmin(SafeAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(_queue_url(request))
 
     def _refused(self, request, message, *, status):
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"message": message}, status=status)
         context = {
             **self.admin_site.each_context(request),
@@ -922,18 +924,11 @@ def reasons(moderation_reason):
     return found
 
 
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _queue_url(request):
     """Where a row's decision comes back to: ?next= (a local address only), or the queue."""
-    url = request.GET.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("admin:comments_comment_changelist")
+    return local_url(
+        request, request.GET.get("next", ""), reverse("admin:comments_comment_changelist")
+    )
 
 
 def _page_gone(request, response):
@@ -984,12 +979,9 @@ def _ban_report(result):
 def _next_url(request):
     """Where to go after a decision: back to the queue as it was filtered (a local URL
     only), or the queue."""
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("admin:comments_comment_changelist")
+    return local_url(
+        request, request.POST.get("next", ""), reverse("admin:comments_comment_changelist")
+    )
 
 
 # Reports, words, bans ---------------------------------------------------------
@@ -1177,12 +1169,13 @@ class ReaderBanAdmin(SafeAdminMixin, admin.ModelAdmin):
             self.message_user(request, "The ban is lifted: that reader may comment again.")
         else:
             self.message_user(request, "That ban no longer applied.", messages.WARNING)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse("admin:comments_readerban_changelist")
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(
+            local_url(
+                request,
+                request.POST.get("next", ""),
+                reverse("admin:comments_readerban_changelist"),
+            )
+        )
 
     @admin.display(description="Reason")
     def reason_text(self, ban):
@@ -1326,12 +1319,9 @@ class SurgeAdmin(admin.ModelAdmin):
             )
         else:
             self.message_user(request, "That surge had ended already.", messages.INFO)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse("admin:index")
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(
+            local_url(request, request.POST.get("next", ""), reverse("admin:index"))
+        )
 
     @admin.action(description="End the selected surges", permissions=["moderate"])
     def end_surges(self, request, queryset):

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from newsroom import login_throttle
 
@@ -83,6 +84,16 @@ def stale_selection(request, queryset, acted_on):
         return 0, 0
     still_there = model._default_manager.filter(pk__in=missing).count()
     return still_there, len(missing) - still_there
+
+
+def local_url(request, url, default):
+    """`url` (a `next` the page sent) if it stays on this site, else `default`: what an
+    admin page goes back to after a POST, never another site."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
 
 
 def plural(n, noun):
