@@ -330,7 +330,7 @@ def add_reactions(article, n):
     recount_reactions(article=article)
 
 
-@pytest.mark.parametrize("n", [0, 1000, 100_000])
+@pytest.mark.parametrize("n", [0, 1000, 20_000])
 def test_article_page_costs_the_same_queries_whatever_the_reactions(
     client, article, n, django_assert_num_queries
 ):
@@ -342,7 +342,7 @@ def test_article_page_costs_the_same_queries_whatever_the_reactions(
     assert total == n
 
 
-@pytest.mark.parametrize("n", [0, 100_000])
+@pytest.mark.parametrize("n", [0, 20_000])
 def test_reader_with_reactions_costs_no_more_queries(client, article, n, django_assert_num_queries):
     add_reactions(article, n)
     client.post(reactions_url(article), {"emoji": "joy"})
