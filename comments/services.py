@@ -187,7 +187,7 @@ def submit_comment(
             raise CommentRefused(banned_message(reader_id), status=403)
         if duplicate:
             raise CommentRefused(DUPLICATE_MESSAGE, status=400)
-    held, held_message = _held_by_network(ban=ban, networks=networks)
+    held, held_message = _held_by_network(article=article, ban=ban, networks=networks)
     _moderate(comment, honeypot=honeypot, held=held)
     surges.note(article=article, kind=surges.COMMENT)
     return PostedComment(
@@ -197,12 +197,14 @@ def submit_comment(
     )
 
 
-def _held_by_network(*, ban, networks):
+def _held_by_network(*, article, ban, networks):
     """(the reason a moderator reads, the message the reader reads) when the comment's
     address alone holds it: a banned commenter's, or one busy past COMMENTS_RATE_LIMITS
     (counted here, for the comments it stores); ("", "") otherwise."""
     if ban == Ban.ADDRESS:
         return "posted from the address of a banned commenter", HELD_BANNED_NETWORK_MESSAGE
+    if article.comments_mode != Article.CommentsMode.POST_MODERATED:
+        return "", ""  # waits for a moderator anyway: no round trip to count it
     busy = ratelimit.hit_each(
         ratelimit.network_checks("comments:shown", networks, settings.COMMENTS_RATE_LIMITS)
     )

@@ -62,7 +62,7 @@ def test_simultaneous_comments_never_overrun_the_rate_limit(transactional_db):
 
 
 def test_simultaneous_readers_on_one_address_past_its_limit_are_held(transactional_db):
-    article = make_article()
+    article = make_article(comments_mode="post")
 
     def post(i):
         return post_comment(Client(), article, body=f"Reader {i} at once.").status_code
